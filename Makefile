@@ -1,0 +1,50 @@
+# The two commands a newcomer types: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint messages compilemessages bench venv migrate demo clean
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+compilemessages: venv
+	$(MANAGE) compilemessages --ignore=.venv -v0
+
+## run: install, migrate, compile translations, load the demo, serve on http://127.0.0.1:8000 (SQLite)
+run: venv compilemessages
+	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver $(HOST)
+
+## lint: ruff, migrations in step with models, Django's system checks
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) check
+
+## test: linters, then the whole suite (SQLite here; PostgreSQL and Redis when .ci/run sets them)
+test: lint compilemessages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## messages: extract French and English strings into locale/
+messages: venv
+	$(MANAGE) makemessages -l en -l fr --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l en -l fr --ignore=.venv --ignore=var --ignore=var/staticfiles --no-obsolete
+
+## bench: the benchmarks of bench/ (see bench/README.md)
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

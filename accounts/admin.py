@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "preferred_language")}),
+        (_("Rôles et droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

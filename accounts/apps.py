@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Comptes et rôles")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import roles
+
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")

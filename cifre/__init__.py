@@ -1,0 +1,5 @@
+"""The Paris CIFRE programme application (project package)."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

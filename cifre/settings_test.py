@@ -1,0 +1,23 @@
+"""Test settings: the real settings, with fast hashing, captured e-mail and inline tasks.
+
+``DATABASE_URL`` and ``REDIS_URL`` still come from the environment, so `.ci/run` points the
+same suite at PostgreSQL and Redis.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789-abcdefghij")
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+ALLOWED_HOSTS = ["*"]
