@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "applications",
     "conventions",
     "subsidies",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +184,9 @@ STATICFILES_DIRS = [
 ]
 # Private uploads: outside the web root, never served by a URL, only by permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "private")
-MEDIA_URL = None
+# No URL serves this folder (runserver and WhiteNoise ignore it); the prefix only exists
+# because Django's test live server expects a string.
+MEDIA_URL = "/fichiers-prives-non-servis/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)

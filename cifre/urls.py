@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("conventions/", include("conventions.urls")),
     path("subventions/", include("subsidies.urls")),
     path("candidatures/", include("applications.urls")),
+    path("gestion/site/", include("events.staff_urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("events.urls")),
     prefix_default_language=False,

@@ -1,0 +1,2 @@
+app_name = "events_staff"
+urlpatterns: list = []
