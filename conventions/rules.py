@@ -112,18 +112,27 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def format_date(value: date, language: str = "fr") -> str:
+    """Dates in messages: 31/03/2026 in French, 2026-03-31 in English (unambiguous)."""
+    return value.strftime("%d/%m/%Y") if language == "fr" else value.isoformat()
+
+
+def localised(params: Mapping[str, object], language: str) -> dict[str, object]:
+    return {k: format_date(v, language) if isinstance(v, date) else v for k, v in params.items()}
+
+
 class RuleError(ValueError):
     """A fact that breaks RULES.md, tied to the input field that carries it."""
 
     def __init__(self, field: str, code: str, **params: object) -> None:
         self.field = field
         self.code = code
-        self.params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()}
+        self.params = dict(params)
         super().__init__(f"{field}: {self.message('en')}")
 
     def message(self, language: str = "fr") -> str:
         texts = MESSAGES[self.code]
-        return texts.get(language, texts["fr"]).format(**self.params)
+        return texts.get(language, texts["fr"]).format(**localised(self.params, language))
 
 
 # --- Date arithmetic ----------------------------------------------------------------------
@@ -770,7 +779,7 @@ class Check:
 
     def message(self, language: str = "fr") -> str:
         texts = ELIGIBILITY_MESSAGES[self.message_key]
-        return texts.get(language, texts["fr"]).format(**self.params)
+        return texts.get(language, texts["fr"]).format(**localised(self.params, language))
 
 
 @dataclass(frozen=True)
@@ -805,7 +814,7 @@ def _days_worked(periods: Iterable[EmploymentPeriod], reference: date) -> int:
 
 def _check(code: str, ok: bool, suffix: str, **params: object) -> Check:
     key = f"{code}.{suffix}" if f"{code}.{suffix}" in ELIGIBILITY_MESSAGES else suffix
-    return Check(code, ok, key, {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()})
+    return Check(code, ok, key, dict(params))
 
 
 def check_eligibility(data: EligibilityInput) -> EligibilityResult:

@@ -86,7 +86,7 @@ def test_suspension_one_day_short_of_a_month_is_refused():
         plan(effective_date=date(2025, 10, 1), suspensions=(Suspension(date(2026, 3, 10), date(2026, 4, 8)),))
     assert (error.value.field, error.value.code) == ("suspensions[0].end", "suspension_too_short")
     assert error.value.message("fr") == (
-        "une suspension dure au moins un mois calendaire : elle doit aller au moins jusqu'au 2026-04-09"
+        "une suspension dure au moins un mois calendaire : elle doit aller au moins jusqu'au 09/04/2026"
     )
 
 
@@ -293,7 +293,7 @@ def test_eligibility_failures_are_explained():
     assert [c.ok for c in result.checks] == [True, False, False, False, False, True, False, False, False, False]
     messages = {c.code: c.message("fr") for c in result.checks}
     assert messages["masters_recent"] == (
-        "Le master (2022-05-31) doit dater de moins de trois ans à la réception du dossier (au plus tôt le 2022-06-01)."
+        "Le master (31/05/2022) doit dater de moins de trois ans à la réception du dossier (au plus tôt le 01/06/2022)."
     )
     assert messages["contract_duration"] == (
         "Un CDD doit durer au moins la durée de la convention (36 mois) : 24 mois."
