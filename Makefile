@@ -6,10 +6,12 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint messages compilemessages bench venv migrate demo clean
+.PHONY: run test lint messages compilemessages bench venv migrate demo totp clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found): apt-get install python3.11 python3.11-venv"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { \
+	  echo "$(PYTHON) cannot create virtual environments: on Debian, run 'sudo apt-get install python3.11-venv'"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements/dev.txt
@@ -17,8 +19,10 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 
 venv: $(VENV)/.installed
 
+# Needs gettext's msgfmt; without it the site still runs, in French only.
 compilemessages: venv
-	$(MANAGE) compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null 2>&1; then DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) compilemessages --ignore=.venv -v0; \
+	else echo "gettext is not installed (apt-get install gettext): English translations are not compiled."; fi
 
 ## run: install, migrate, compile translations, load the demo, serve on http://127.0.0.1:8000 (SQLite)
 run: venv compilemessages
@@ -39,8 +43,13 @@ test: lint compilemessages
 
 ## messages: extract French and English strings into locale/
 messages: venv
-	$(MANAGE) makemessages -l en -l fr --ignore=.venv --ignore=var --no-obsolete
-	$(MANAGE) makemessages -d djangojs -l en -l fr --ignore=.venv --ignore=var --ignore=var/staticfiles --no-obsolete
+	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) makemessages -l en -l fr --ignore=.venv --ignore=var --no-obsolete
+	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) makemessages -d djangojs -l en -l fr --ignore=.venv --ignore=var --ignore=var/staticfiles --no-obsolete
+
+## totp: current TOTP code of a demo account (DEBUG only), e.g. make totp EMAIL=staff@demo.cifre.test
+totp: venv
+	@test -n "$(EMAIL)" || { echo "usage: make totp EMAIL=staff@demo.cifre.test"; exit 1; }
+	@DEBUG=true $(MANAGE) demo_totp "$(EMAIL)"
 
 ## bench: the benchmarks of bench/ (see bench/README.md)
 bench: venv

@@ -1,6 +1,10 @@
 """allauth adapter: every self-registered account is a candidate."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
 from django.utils import translation
 
@@ -18,3 +22,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return True
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A login made within the reauthentication timeout counts as a recent authentication.
+
+        Staff are sent to set up their second factor right after logging in (the
+        middleware); asking for the password they typed seconds ago would only get in the way.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        if not records:
+            return True
+        return time.time() - records[-1]["at"] >= account_settings.REAUTHENTICATION_TIMEOUT

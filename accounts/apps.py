@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles
+        from . import roles, site
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+        post_migrate.connect(site.sync_site, dispatch_uid="accounts.sync_site")

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import bootstrap_wrapper
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,12 +23,23 @@ DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production-0123456789")
 else:
-    SECRET_KEY = env("SECRET_KEY")
+    SECRET_KEY = env("SECRET_KEY", default="")
+    if not SECRET_KEY and not env("DATABASE_URL", default=""):
+        # A bare checkout without configuration (e.g. `manage.py cifre plan`, a pure computation):
+        # an ephemeral key, and the web and worker entry points refuse to start with it
+        # (cifre/wsgi.py, cifre/celery.py, and the system check cifre.E001 for runserver/migrate).
+        from django.core.management.utils import get_random_secret_key
+
+        SECRET_KEY = get_random_secret_key() + get_random_secret_key()
+        SECRET_KEY_IS_EPHEMERAL = True
+    elif len(SECRET_KEY) < 50:  # an empty ${SECRET_KEY} from docker compose must not start production
+        raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters when DEBUG is off.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "cifre.apps.CifreConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -121,7 +134,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_ENABLE_UTC = True
 # Filled by the apps: the daily jobs run at a local hour outside 02:00-03:00 (DST changes).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Statuses, then reminders, then (first day of a quarter) the summary to invoice: 06:30 Paris time.
+    "subsidies-daily": {"task": "subsidies.daily", "schedule": crontab(hour=6, minute=30)},
+    "notifications-retry": {"task": "notifications.retry_failed_emails", "schedule": crontab(minute="*/15")},
+}
 
 # --- E-mail: console unless EMAIL_URL is set (smtp://user:password@host:587/?tls=True).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("espace/", include("accounts.urls")),
     path("conventions/", include("conventions.urls")),
     path("subventions/", include("subsidies.urls")),
+    path("courriels/", include("notifications.urls")),
     path("candidatures/", include("applications.urls")),
     path("gestion/site/", include("events.staff_urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

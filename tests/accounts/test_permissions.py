@@ -1,0 +1,159 @@
+"""Roles and the permission mechanism (accounts.permissions), for every role, refusals included."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+
+from accounts import roles
+from accounts.permissions import Decision, is_admin, is_staff_member, role_check
+from tests.accounts.factories import UserFactory
+from tests.accounts.helpers import main_text
+
+pytestmark = pytest.mark.django_db
+
+STAFF_REASON = "Cette page est réservée à l'équipe du programme."
+
+
+@pytest.fixture
+def every_role(candidate, doctoral_student, evaluator, staff, admin_user):
+    return {
+        "visitor": None,
+        "candidate": candidate,
+        "doctoral_student": doctoral_student,
+        "evaluator": evaluator,
+        "staff": staff,
+        "admin": admin_user,
+    }
+
+
+def test_role_groups_and_their_permissions():
+    groups = {g.name: g for g in Group.objects.prefetch_related("permissions__content_type")}
+    assert set(roles.ROLES) <= set(groups)
+    for role in (roles.CANDIDATE, roles.DOCTORAL_STUDENT, roles.EVALUATOR):
+        assert list(groups[role].permissions.all()) == []
+    staff_apps = {p.content_type.app_label for p in groups[roles.STAFF].permissions.all()}
+    assert staff_apps <= {"events", "applications", "conventions", "subsidies", "notifications"}
+    assert "accounts" not in staff_apps
+    admin_perms = {f"{p.content_type.app_label}.{p.codename}" for p in groups[roles.ADMIN].permissions.all()}
+    assert {"accounts.add_user", "accounts.change_user", "auth.change_group", "mfa.delete_authenticator"} <= admin_perms
+    expected_staff = Permission.objects.filter(
+        content_type__app_label__in=["events", "applications", "conventions", "subsidies", "notifications"]
+    ).count()
+    assert groups[roles.STAFF].permissions.count() == expected_staff
+
+
+def test_role_permissions_are_resynced_after_migrate():
+    staff = Group.objects.get(name=roles.STAFF)
+    staff.permissions.clear()
+    Group.objects.filter(name=roles.EVALUATOR).delete()
+    roles.sync_role_permissions()
+    assert Group.objects.filter(name=roles.EVALUATOR).exists()
+    assert (
+        staff.permissions.count()
+        == Permission.objects.filter(
+            content_type__app_label__in=["events", "applications", "conventions", "subsidies", "notifications"]
+        ).count()
+    )
+
+
+def test_grant_role_and_user_roles():
+    user = UserFactory()
+    assert user.roles == frozenset()
+    roles.grant_role(user, roles.EVALUATOR)
+    assert user.roles == frozenset({"evaluator"})
+    assert roles.has_role(user, roles.STAFF, roles.EVALUATOR) is True
+    assert roles.has_role(user, roles.STAFF) is False
+    with pytest.raises(ValueError, match="unknown role 'juror'"):
+        roles.grant_role(user, "juror")
+    superuser = UserFactory(is_superuser=True)
+    assert superuser.roles == frozenset({"admin"})
+    assert roles.user_roles(AnonymousUser()) == frozenset()
+
+
+def test_checks_return_a_decision_with_a_reason(every_role):
+    expected = {
+        "visitor": Decision(False, "Vous devez vous connecter."),
+        "candidate": Decision(False, STAFF_REASON),
+        "doctoral_student": Decision(False, STAFF_REASON),
+        "evaluator": Decision(False, STAFF_REASON),
+        "staff": Decision(True, ""),
+        "admin": Decision(True, ""),
+    }
+    for name, user in every_role.items():
+        assert is_staff_member(user or AnonymousUser()) == expected[name], name
+    assert is_admin(every_role["staff"]) == Decision(False, "Cette page est réservée aux administrateur·rice·s.")
+    assert bool(is_admin(every_role["admin"])) is True
+    assert role_check("candidate")(every_role["candidate"]) == Decision(True, "")
+
+
+@pytest.mark.urls("tests.accounts.urls_permissions")
+def test_require_decorator_for_every_role(every_role, client_for):
+    expected = {
+        "visitor": (302, "/compte/login/?next=/permtest/equipe/"),
+        "candidate": (403, STAFF_REASON),
+        "doctoral_student": (403, STAFF_REASON),
+        "evaluator": (403, STAFF_REASON),
+        "staff": (200, "page équipe"),
+        "admin": (200, "page équipe"),
+    }
+    for name, user in every_role.items():
+        response = client_for(user).get("/permtest/equipe/")
+        status, detail = expected[name]
+        assert response.status_code == status, name
+        if status == 302:
+            assert response["Location"] == detail
+        elif status == 403:
+            # The 403 page shows the reason, in the site's shell.
+            assert main_text(response) == f"Accès refusé {detail} Retour à l'accueil"
+        else:
+            assert response.content.decode() == detail
+
+
+@pytest.mark.urls("tests.accounts.urls_permissions")
+def test_require_mixin_and_object_checks(every_role, client_for):
+    for name, user in every_role.items():
+        response = client_for(user).get("/permtest/evaluation/")
+        if name == "visitor":
+            assert response["Location"] == "/compte/login/?next=/permtest/evaluation/"
+        elif name == "evaluator":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 403, name
+            assert main_text(response) == "Accès refusé Réservé aux évaluateur·rice·s. Retour à l'accueil"
+
+    candidate = every_role["candidate"]
+    client = client_for(candidate)
+    assert client.get(f"/permtest/dossier/{candidate.pk}/").content.decode() == "mon dossier"
+    response = client.get(f"/permtest/dossier/{candidate.pk + 1000}/")
+    assert response.status_code == 403
+    assert main_text(response) == "Accès refusé Ce dossier n'est pas le vôtre. Retour à l'accueil"
+    assert client_for(None).get("/permtest/dossier/1/")["Location"] == "/compte/login/?next=/permtest/dossier/1/"
+
+
+@pytest.mark.urls("tests.accounts.urls_permissions")
+def test_refusal_under_english_urls(every_role, client_for):
+    client = client_for(every_role["candidate"])
+    response = client.get("/en/permtest/equipe/")
+    assert response.status_code == 403
+    assert response.headers["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()
+    assert client_for(None).get("/en/permtest/equipe/")["Location"] == "/en/compte/login/?next=/en/permtest/equipe/"
+
+
+def test_admin_site_for_every_role(every_role, client_for):
+    for name, user in every_role.items():
+        response = client_for(user).get("/admin/")
+        if name == "admin":
+            assert response.status_code == 200, name
+        else:
+            # Not an admin: sent to the admin login (staff members are not Django admins).
+            assert response.status_code == 302, name
+            assert response["Location"] == "/admin/login/?next=/admin/", name
+
+
+def test_home_lands_each_role_on_its_page(every_role, client_for):
+    assert client_for(None).get("/espace/")["Location"] == "/compte/login/?next=/espace/"
+    for name in ("candidate", "evaluator"):
+        response = client_for(every_role[name]).get("/espace/")
+        assert response.status_code == 200, name
+    response = client_for(every_role["admin"]).get("/espace/")
+    assert response["Location"] == "/admin/"

@@ -1,0 +1,59 @@
+"""Production settings pass Django's deployment checks; migrations are in step with the models."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # Not inherited: the test settings' variables, and the browser tests' async switch (async.E001).
+    dropped = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "cifre.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="cifre.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_production_refuses_to_start_with_an_empty_secret_key():
+    # docker compose turns an unset ${SECRET_KEY} into an empty string: production must not start.
+    result = _manage(
+        "check",
+        DEBUG="false",
+        SECRET_KEY="",
+        ALLOWED_HOSTS="cifre.example.org",
+        DATABASE_URL="postgres://cifre:cifre@db:5432/cifre",
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: "
+        "SECRET_KEY must be set to at least 50 random characters when DEBUG is off."
+    )
+
+
+def test_migrations_are_in_step_with_models():
+    result = _manage("makemigrations", "--check", "--dry-run", DEBUG="true")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "No changes detected"
