@@ -88,3 +88,26 @@ def grant_role(user, role: str) -> None:
         raise ValueError(f"unknown role {role!r}")
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     user.__dict__.pop("_role_cache", None)
+
+
+ADMIN_SITE_ROLES = (STAFF, ADMIN)
+
+
+def sync_admin_access(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    """Programme staff edit content and reference data in the Django admin, within their group's
+    model permissions: ``is_staff`` follows membership of the staff and admin groups."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    users = [instance] if not reverse else list(get_user_model().objects.filter(pk__in=pk_set or ()))
+    if reverse and action == "post_clear":
+        return
+    for user in users:
+        names = set(Group.objects.filter(user=user).values_list("name", flat=True))
+        wanted = user.is_superuser or bool(names & set(ADMIN_SITE_ROLES))
+        user.__dict__.pop("_role_cache", None)
+        if user.is_staff != wanted:
+            user.is_staff = wanted
+            user.save(update_fields=["is_staff"])

@@ -21,3 +21,7 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 ALLOWED_HOSTS = ["*"]
+# Test databases are rolled back without signals: no process-local copy of cached pages.
+EVENTS_PAGE_CACHE_LOCAL_SECONDS = 0
+# Static files are served from the finders (no collectstatic in tests).
+WHITENOISE_AUTOREFRESH = True

@@ -142,12 +142,30 @@ def test_refusal_under_english_urls(every_role, client_for):
 def test_admin_site_for_every_role(every_role, client_for):
     for name, user in every_role.items():
         response = client_for(user).get("/admin/")
-        if name == "admin":
+        if name in ("admin", "staff"):
             assert response.status_code == 200, name
         else:
-            # Not an admin: sent to the admin login (staff members are not Django admins).
+            # Not staff: sent to the admin login.
             assert response.status_code == 302, name
             assert response["Location"] == "/admin/login/?next=/admin/", name
+    # Programme staff see the content and programme models, never users or groups.
+    staff_index = client_for(every_role["staff"]).get("/admin/").content.decode()
+    assert "/admin/events/" in staff_index
+    assert "/admin/accounts/user/" not in staff_index
+    assert "/admin/auth/group/" not in staff_index
+    assert client_for(every_role["staff"]).get("/admin/accounts/user/").status_code == 403
+
+
+def test_admin_site_access_follows_the_staff_group(staff):
+    from django.contrib.auth.models import Group
+
+    assert staff.is_staff is True
+    staff.groups.remove(Group.objects.get(name="staff"))
+    staff.refresh_from_db()
+    assert staff.is_staff is False
+    Group.objects.get(name="staff").user_set.add(staff)
+    staff.refresh_from_db()
+    assert staff.is_staff is True
 
 
 def test_home_lands_each_role_on_its_page(every_role, client_for):

@@ -1,0 +1,60 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Event, NewsItem, Page, Person
+
+
+class I18nSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticSitemap(I18nSitemap):
+    def items(self):
+        return ["events:home", "events:news_list", "events:event_list", "events:people_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PageSitemap(I18nSitemap):
+    def items(self):
+        return Page.objects.order_by("slug")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+class NewsSitemap(I18nSitemap):
+    def items(self):
+        return NewsItem.objects.filter(is_published=True, published_at__lte=timezone.now())
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+class EventSitemap(I18nSitemap):
+    def items(self):
+        return Event.objects.order_by("id")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+class PersonSitemap(I18nSitemap):
+    def items(self):
+        return Person.objects.filter(consent=True).order_by("id")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+SITEMAPS = {
+    "static": StaticSitemap,
+    "pages": PageSitemap,
+    "news": NewsSitemap,
+    "events": EventSitemap,
+    "people": PersonSitemap,
+}
