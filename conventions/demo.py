@@ -114,6 +114,7 @@ def seed(stdout) -> None:
             )
         ],
     ]
+    missed_enrolment = f"enrolment:{today.year - 1 if today.month >= 9 else today.year - 2}"
     # Money at risk next month: the collaboration contract (due E + 6 months) forfeits at anniversary(24).
     at_risk_start = rules.add_months(today + dt.timedelta(days=20), -24)
     scenarios = [
@@ -143,7 +144,7 @@ def seed(stdout) -> None:
             "DSIN",
             "Sobriété numérique des services publics",
             _months_ago(today, 22, 1),
-            {"skip": (f"enrolment:{today.year - 1 if today.month >= 9 else today.year - 2}",)},
+            {"skip": (missed_enrolment,)},
             {},
         ),
         (
@@ -201,3 +202,26 @@ def seed(stdout) -> None:
         else:
             services.recompute(convention, today)
     stdout.write(f"  conventions : {len(scenarios)} ({created} créées)")
+    if _pending_upload("2024/9004", missed_enrolment):
+        stdout.write("  document déposé par un·e doctorant·e, à confirmer : 1")
+
+
+def _pending_upload(number: str, key: str) -> bool:
+    """The late enrolment certificate, uploaded by the doctoral student and waiting for staff confirmation
+    (the "Documents à confirmer" list). Created once: nothing if the obligation already has a document."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    obligation = Obligation.objects.filter(convention__anrt_number=number, key=key).select_related("convention").first()
+    if obligation is None or obligation.received_on or obligation.documents.exists():
+        return False
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    upload = SimpleUploadedFile("certificat-inscription.pdf", buffer.getvalue(), content_type="application/pdf")
+    student = obligation.convention.doctoral_student
+    services.add_document(obligation, upload, student, received_on=None, confirm=False)
+    return True

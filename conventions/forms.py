@@ -266,6 +266,12 @@ class AmendmentForm(forms.ModelForm):
     new_duration_months = forms.IntegerField(
         label=_("Nouvelle durée signée (mois)"), required=False, min_value=1, max_value=rules.FULL_DURATION_MONTHS
     )
+    new_contract_end_date = forms.DateField(
+        label=_("Nouvelle fin du CDD"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Prolongation d'une convention en CDD : le contrat doit couvrir toute la nouvelle durée."),
+    )
 
     class Meta:
         model = Amendment
@@ -294,7 +300,24 @@ class AmendmentForm(forms.ModelForm):
                     rules.validate_facts(facts)
                 except rules.RuleError as error:
                     self.add_error("new_duration_months", rule_message(error))
+                else:
+                    self._check_contract_covers(months, data.get("new_contract_end_date"))
+        elif data.get("new_contract_end_date"):
+            self.add_error("new_contract_end_date", _("La fin du CDD ne se modifie ici que par une prolongation."))
         return data
+
+    def _check_contract_covers(self, months: int, new_end: dt.date | None) -> None:
+        """A fixed-term contract must still cover the extended convention (RULES.md §2, contract_duration)."""
+        convention = self.convention
+        if convention.contract_type != Convention.ContractType.FIXED_TERM:
+            if new_end:
+                self.add_error(
+                    "new_contract_end_date", _("Le contrat de travail est un CDI : il n'a pas de date de fin.")
+                )
+            return
+        message = services.contract_too_short(convention, months, new_end or convention.contract_end_date)
+        if message:
+            self.add_error("new_contract_end_date", message)
 
     def changes(self) -> dict:
         data = self.cleaned_data
@@ -305,7 +328,10 @@ class AmendmentForm(forms.ModelForm):
             return {"thesis_director": data["new_thesis_director"]}
         if kind == Amendment.Kind.EXTENSION:
             reason = _("Avenant de prolongation du %(date)s") % {"date": data["date"].strftime("%d/%m/%Y")}
-            return {"signed_duration_months": data["new_duration_months"], "duration_reason": reason}
+            changes = {"signed_duration_months": data["new_duration_months"], "duration_reason": reason}
+            if data.get("new_contract_end_date"):
+                changes["contract_end_date"] = data["new_contract_end_date"]
+            return changes
         return {}
 
 

@@ -11,7 +11,9 @@ from accounts.permissions import ALLOW, Decision, authenticated, deny, is_staff_
 STUDENT_UPLOAD_KINDS = ("enrolment", "activity_report", "final_evaluation")
 
 __all__ = [
+    "can_confirm_documents",
     "can_manage_conventions",
+    "can_manage_reference_data",
     "can_view_convention",
     "can_upload_document",
     "can_view_document",
@@ -19,6 +21,10 @@ __all__ = [
 ]
 
 can_manage_conventions = is_staff_member
+# Employers, host departments, labs, doctoral schools, tutors, thesis directors: City staff and admins.
+can_manage_reference_data = is_staff_member
+# The list of doctoral students' uploads waiting for a staff confirmation, and the confirmation itself.
+can_confirm_documents = is_staff_member
 
 
 def is_doctoral_student(user, obj=None) -> Decision:

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from subsidies.models import Instalment
 
 from . import services
-from .models import Convention, Obligation
+from .models import Convention, Document, Obligation
 
 ZERO = Decimal("0.00")
 PENDING = [Obligation.Status.UPCOMING, Obligation.Status.OVERDUE]
@@ -59,6 +59,20 @@ def instalment_list():
     )
 
 
+def pending_documents():
+    """Documents uploaded by doctoral students and not yet confirmed by staff, oldest first.
+
+    Staff uploads are confirmed when recorded, so every unconfirmed document is a doctoral student's.
+    """
+    return (
+        Document.objects.filter(confirmed_at__isnull=True)
+        .select_related(
+            "obligation", "obligation__convention", "obligation__convention__doctoral_student", "uploaded_by"
+        )
+        .order_by("uploaded_at", "pk")
+    )
+
+
 def active_statuses() -> list[str]:
     """Statuses whose money is real (drafts are previews)."""
     return [s for s in Convention.Status.values if s != Convention.Status.DRAFT]
@@ -93,6 +107,7 @@ class Dashboard:
     at_risk: list[RiskRow] = field(default_factory=list)
     at_risk_total: Decimal = ZERO
     upcoming_deadlines: list = field(default_factory=list)
+    pending_documents: int = 0
 
 
 def cents(value) -> Decimal:
@@ -120,6 +135,7 @@ def dashboard(as_of: dt.date | None = None, horizon_days: int = 90) -> Dashboard
     board.due_soon.count = counts["due_soon"]
     board.forfeits_soon.count = counts["forfeits_soon"]
     board.overdue.count = counts["overdue"]
+    board.pending_documents = Document.objects.filter(confirmed_at__isnull=True).count()
 
     money = Instalment.objects.filter(
         convention__status__in=live,

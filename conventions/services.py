@@ -73,6 +73,26 @@ def contract_minimum_end(convention: Convention) -> dt.date:
     return rules.add_months(convention.effective_date, computed_duration(convention)) - dt.timedelta(days=1)
 
 
+def contract_too_short(convention: Convention, months: int, contract_end: dt.date | None) -> str | None:
+    """Why a fixed-term contract ending on ``contract_end`` does not cover ``months`` of convention, or None.
+
+    RULES.md §2 (contract_duration) / Art. 8: a fixed-term contract lasts at least the convention.
+    """
+    if convention.contract_type != Convention.ContractType.FIXED_TERM:
+        return None
+    minimum_end = rules.add_months(convention.effective_date, months) - dt.timedelta(days=1)
+    if contract_end is not None and contract_end >= minimum_end:
+        return None
+    return _(
+        "Le CDD se termine le %(end)s : il doit couvrir toute la convention (%(months)s mois), "
+        "c'est-à-dire aller au moins jusqu'au %(date)s. Indiquez la nouvelle date de fin du contrat."
+    ) % {
+        "end": contract_end.strftime("%d/%m/%Y") if contract_end else "?",
+        "months": months,
+        "date": minimum_end.strftime("%d/%m/%Y"),
+    }
+
+
 def freeze_rates(convention: Convention) -> None:
     """Copy the rates of the effective date's year (RULES.md §4), while the convention is not signed."""
     from subsidies.models import RateYear
@@ -306,17 +326,33 @@ def terminate(convention: Convention, termination_date: dt.date, reason: str, as
 
 @transaction.atomic
 def add_amendment(convention: Convention, amendment: Amendment, changes: dict, user, as_of=None) -> Amendment:
-    """Record an amendment and apply what it changes (tutor, director, signed duration) to the convention."""
+    """Record an amendment and apply what it changes (tutor, director, signed duration, contract end) to the
+    convention. An extension that a fixed-term contract would no longer cover is refused (``ValidationError``
+    on ``contract_end_date``); if anything fails, nothing is saved and the stored file is removed."""
     amendment.convention = convention
     amendment.created_by = user
-    amendment.save()
-    if changes:
-        for field, value in changes.items():
-            setattr(convention, field, value)
-        if "signed_duration_months" in changes:
-            convention.duration_months = computed_duration(convention)
-        convention.save()
-        recompute(convention, as_of)
+    stored = False
+    try:
+        with transaction.atomic():
+            if changes:
+                for field, value in changes.items():
+                    setattr(convention, field, value)
+                if "signed_duration_months" in changes or "contract_end_date" in changes:
+                    convention.duration_months = computed_duration(convention)
+                    message = contract_too_short(convention, convention.duration_months, convention.contract_end_date)
+                    if message:
+                        raise ValidationError({"contract_end_date": message})
+            amendment.save()
+            stored = bool(amendment.file)
+            if changes:
+                convention.save()
+                recompute(convention, as_of)
+    except Exception:
+        if stored:
+            amendment.file.storage.delete(amendment.file.name)
+        amendment.pk = None
+        convention.refresh_from_db()
+        raise
     return amendment
 
 

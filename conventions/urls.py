@@ -23,6 +23,12 @@ urlpatterns = [
     path("<int:pk>/avenants/ajouter/", views.amendment_add, name="amendment_add"),
     path("<int:pk>/avenants/<int:amendment_pk>/telecharger/", views.amendment_download, name="amendment_download"),
     path("obligations/<int:pk>/deposer/", views.document_upload, name="document_upload"),
+    path("documents/a-confirmer/", views.pending_documents, name="pending_documents"),
     path("documents/<int:pk>/confirmer/", views.document_confirm, name="document_confirm"),
+    path("referentiels/", views.reference_index, name="reference_index"),
+    path("referentiels/<slug:kind>/", views.reference_list, name="reference_list"),
+    path("referentiels/<slug:kind>/nouveau/", views.reference_edit, name="reference_create"),
+    path("referentiels/<slug:kind>/<int:pk>/", views.reference_edit, name="reference_edit"),
+    path("referentiels/<slug:kind>/<int:pk>/supprimer/", views.reference_delete, name="reference_delete"),
     path("documents/<int:pk>/telecharger/", views.document_download, name="document_download"),
 ]

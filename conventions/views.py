@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, ProtectedError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require
 from subsidies.models import Instalment, RateYear
 
-from . import exports, history, queries, rules, services
+from . import exports, history, queries, reference, rules, services
 from .filters import KIND_LABELS, ConventionFilter, InstalmentFilter, ObligationFilter
 from .forms import (
     AmendmentForm,
@@ -29,7 +30,9 @@ from .forms import (
 )
 from .models import Amendment, Convention, Document, Obligation, Suspension
 from .permissions import (
+    can_confirm_documents,
     can_manage_conventions,
+    can_manage_reference_data,
     can_upload_document,
     can_view_convention,
     can_view_document,
@@ -227,7 +230,13 @@ def amendment_add(request, pk):
         try:
             services.add_amendment(convention, amendment, form.changes(), request.user)
         except ValidationError as error:
-            _refused(form, error)
+            if hasattr(error, "error_dict"):
+                fields = {"contract_end_date": "new_contract_end_date", "signed_duration_months": "new_duration_months"}
+                for name, errs in error.message_dict.items():
+                    for message in errs:
+                        form.add_error(fields.get(name), message)
+            else:
+                _refused(form, error)
         else:
             messages.success(request, _("L'avenant est enregistré."))
             return redirect("conventions:detail", pk=pk)
@@ -343,7 +352,22 @@ def document_upload(request, pk):
     )
 
 
-@require(can_manage_conventions, _document)
+@require(can_confirm_documents)
+def pending_documents(request):
+    page = Paginator(queries.pending_documents(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "conventions/pending_documents.html", {"page": page, "query": ""})
+
+
+def _safe_next(request) -> str | None:
+    target = request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@require(can_confirm_documents, _document)
 def document_confirm(request, pk):
     document = get_object_or_404(Document.objects.select_related("obligation__convention"), pk=pk)
     form = ConfirmDocumentForm(request.POST or None, initial={"received_on": services.today()})
@@ -354,7 +378,9 @@ def document_confirm(request, pk):
             _refused(form, error)
         else:
             messages.success(request, _("Le document est confirmé ; l'échéancier est recalculé."))
-            return redirect("conventions:detail", pk=document.obligation.convention_id)
+            return redirect(
+                _safe_next(request) or reverse("conventions:detail", args=[document.obligation.convention_id])
+            )
     return render(
         request,
         "conventions/simple_form.html",
@@ -419,4 +445,85 @@ def rate_edit(request, pk=None):
         "conventions/simple_form.html",
         {"form": form, "convention": None, "title": _("Barème annuel"), "back_url": reverse("conventions:rates")},
         status=400 if form.errors else 200,
+    )
+
+
+# --- Reference data: employers, host departments, labs, doctoral schools, tutors, thesis directors ------
+
+
+def _kind(kind: str) -> reference.Kind:
+    try:
+        return reference.KINDS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+@require(can_manage_reference_data)
+def reference_index(request):
+    kinds = [(kind, kind.model.objects.count()) for kind in reference.KINDS.values()]
+    return render(request, "conventions/reference_index.html", {"kinds": kinds})
+
+
+@require(can_manage_reference_data)
+def reference_list(request, kind):
+    spec = _kind(kind)
+    search = request.GET.get("q", "")
+    page = Paginator(spec.queryset(search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [(obj, spec.cells(obj)) for obj in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "conventions/reference_list.html",
+        {"spec": spec, "kinds": reference.KINDS.values(), "page": page, "q": search, "query": query.urlencode()},
+    )
+
+
+@require(can_manage_reference_data)
+def reference_edit(request, kind, pk=None):
+    spec = _kind(kind)
+    instance = get_object_or_404(spec.model, pk=pk) if pk else None
+    form = spec.form(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                obj = form.save()
+        except IntegrityError:  # a concurrent save took the same SIRET, code or e-mail
+            form.add_error(None, _("Cet enregistrement existe déjà : vérifiez les doublons."))
+        else:
+            messages.success(request, _("Enregistrement effectué : « %(name)s ».") % {"name": obj})
+            return redirect("conventions:reference_list", kind=kind)
+    title = spec.add_label if instance is None else _("Modifier « %(name)s »") % {"name": instance}
+    return render(
+        request,
+        "conventions/simple_form.html",
+        {
+            "form": form,
+            "convention": None,
+            "title": title,
+            "back_url": reverse("conventions:reference_list", args=[kind]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require(can_manage_reference_data)
+def reference_delete(request, kind, pk):
+    spec = _kind(kind)
+    obj = get_object_or_404(spec.model, pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError as refusal:
+            error = reference.deletion_refused(obj, refusal.protected_objects)
+        else:
+            messages.success(request, _("Suppression effectuée : « %(name)s ».") % {"name": obj})
+            return redirect("conventions:reference_list", kind=kind)
+    return render(
+        request,
+        "conventions/reference_confirm_delete.html",
+        {"spec": spec, "object": obj, "error": error},
+        status=409 if error else 200,
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conventions import services
 from conventions.models import Amendment
-from tests.conventions.factories import ConventionFactory
+from tests.conventions.factories import ConventionFactory, TutorFactory
 from tests.conventions.pdfs import pdf_upload
 from tests.factories import UserFactory
 
@@ -61,7 +61,31 @@ def staff_urls(world):
         reverse("conventions:amendment_add", args=[c.pk]),
         reverse("conventions:document_confirm", args=[world["document"].pk]),
         reverse("conventions:amendment_download", args=[c.pk, world["amendment"].pk]),
+        reverse("conventions:pending_documents"),
+        reverse("conventions:reference_index"),
+        *reference_urls(c),
     ]
+
+
+def reference_urls(convention):
+    """List, create, edit and delete pages of every kind of reference data."""
+    rows = {
+        "employeurs": convention.employer,
+        "directions": convention.host_department,
+        "laboratoires": convention.lab,
+        "ecoles-doctorales": convention.lab.doctoral_school,
+        "tuteurs": convention.tutor,
+        "directeurs-de-these": convention.thesis_director,
+    }
+    urls = []
+    for kind, row in rows.items():
+        urls += [
+            reverse("conventions:reference_list", args=[kind]),
+            reverse("conventions:reference_create", args=[kind]),
+            reverse("conventions:reference_edit", args=[kind, row.pk]),
+            reverse("conventions:reference_delete", args=[kind, row.pk]),
+        ]
+    return urls
 
 
 @pytest.mark.parametrize("role", ["staff", "admin"])
@@ -170,3 +194,23 @@ def test_doctoral_student_upload_waits_for_staff_confirmation(world, doctoral_st
         staff,
         staff,
     )
+
+
+@pytest.mark.parametrize("role", ["candidate", "evaluator", "doctoral_student", None])
+def test_non_staff_cannot_change_reference_data_nor_confirm_documents(role, world, client_for, client):
+    """Posting (not only viewing) is refused: nothing created, deleted or confirmed."""
+    from conventions.models import Document, Tutor
+
+    web = client_for(UserFactory(role=role, second_factor=True)) if role else client
+    tutor = world["mine"].tutor
+    name = tutor.name
+    responses = [
+        web.post(reverse("conventions:reference_create", args=["tuteurs"]), {"name": "X", "email": "x@paris.fr"}),
+        web.post(reverse("conventions:reference_edit", args=["tuteurs", tutor.pk]), {"name": "X", "email": "x@x.fr"}),
+        web.post(reverse("conventions:reference_delete", args=["tuteurs", TutorFactory().pk])),
+        web.post(reverse("conventions:document_confirm", args=[world["document"].pk]), {"received_on": "2026-05-20"}),
+    ]
+    assert [r.status_code for r in responses] == [403 if role else 302] * 4
+    tutor.refresh_from_db()
+    assert (Tutor.objects.count(), tutor.name) == (3, name)
+    assert Document.objects.filter(confirmed_at__isnull=True).count() == 2

@@ -15,7 +15,7 @@ STAFF_PAGES = {
     "conventions:list": 9,
     "conventions:obligations": 6,
     "conventions:instalments": 6,
-    "conventions:dashboard": 9,
+    "conventions:dashboard": 10,
     "conventions:rates": 5,
 }
 
