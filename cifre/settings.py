@@ -191,6 +191,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# URLs typed without a scheme (theses.fr, HAL links) are read as https, as Django 6 will.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static files (Bootstrap from the bootstrap-wrapper package) and private files.
 STATIC_URL = "/static/"

@@ -1,0 +1,142 @@
+"""Every message the application sends, with its default French and English text.
+
+The data migration copies these texts into ``EmailTemplate`` rows, which staff then edit; the
+application always reads the rows. ``SAMPLE_CONTEXT`` documents the variables of each message
+and is used to check an edited template before it is saved.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+_SIGN_FR = "\n--\nProgramme CIFRE de la Ville de Paris\n"
+_SIGN_EN = "\n--\nCity of Paris CIFRE programme\n"
+_DATE_FR = '|date:"j F Y"'
+_DATE_EN = '|date:"j F Y"'
+
+LABELS = {
+    "obligation_due_soon": _("Rappel : document à transmettre avant l'échéance"),
+    "obligation_forfeit_soon": _("Alerte : subvention perdue à la date limite"),
+    "obligation_overdue": _("Relance : échéance dépassée"),
+    "quarterly_summary": _("Synthèse trimestrielle : à facturer"),
+}
+
+DEFAULTS = {
+    ("obligation_due_soon", "fr"): (
+        "[CIFRE] {{ convention_number }} : « {{ obligation }} » attendu avant le {{ due_date" + _DATE_FR + " }}",
+        "Bonjour,\n\n"
+        "Pour la convention CIFRE {{ convention_number }} ({{ student_name }}), le document "
+        "« {{ obligation }} » doit parvenir à l'ANRT au plus tard le {{ due_date" + _DATE_FR + " }}, "
+        "dans {{ days }} jour{{ days|pluralize }}.\n"
+        "{% if forfeits_on %}S'il n'est pas reçu le {{ forfeits_on" + _DATE_FR + " }}, "
+        "la subvention encore due sera perdue.\n{% endif %}"
+        "\nSuivi de la convention : {{ url }}\n" + _SIGN_FR,
+    ),
+    ("obligation_due_soon", "en"): (
+        "[CIFRE] {{ convention_number }}: “{{ obligation }}” due by {{ due_date" + _DATE_EN + " }}",
+        "Hello,\n\n"
+        "For the CIFRE agreement {{ convention_number }} ({{ student_name }}), the document "
+        "“{{ obligation }}” must reach ANRT by {{ due_date" + _DATE_EN + " }}, "
+        "in {{ days }} day{{ days|pluralize }}.\n"
+        "{% if forfeits_on %}If it has not been received on {{ forfeits_on" + _DATE_EN + " }}, "
+        "the remaining subsidy will be lost.\n{% endif %}"
+        "\nAgreement page: {{ url }}\n" + _SIGN_EN,
+    ),
+    ("obligation_forfeit_soon", "fr"): (
+        "[CIFRE] {{ convention_number }} : subvention perdue le {{ forfeits_on" + _DATE_FR + " }} "
+        "sans « {{ obligation }} »",
+        "Bonjour,\n\n"
+        "Pour la convention CIFRE {{ convention_number }} ({{ student_name }}), le document "
+        "« {{ obligation }} » (attendu le {{ due_date" + _DATE_FR + " }}) n'a pas été reçu par l'ANRT.\n"
+        "S'il ne lui parvient pas d'ici le {{ forfeits_on" + _DATE_FR + " }}, dans {{ days }} "
+        "jour{{ days|pluralize }}, la subvention encore due sera perdue"
+        "{% if amount_at_risk %} ({{ amount_at_risk }} €){% endif %}.\n"
+        "\nSuivi de la convention : {{ url }}\n" + _SIGN_FR,
+    ),
+    ("obligation_forfeit_soon", "en"): (
+        "[CIFRE] {{ convention_number }}: subsidy lost on {{ forfeits_on" + _DATE_EN + " }} without “{{ obligation }}”",
+        "Hello,\n\n"
+        "For the CIFRE agreement {{ convention_number }} ({{ student_name }}), ANRT has not received "
+        "the document “{{ obligation }}” (due {{ due_date" + _DATE_EN + " }}).\n"
+        "If it does not reach ANRT by {{ forfeits_on" + _DATE_EN + " }}, in {{ days }} day{{ days|pluralize }}, "
+        "the remaining subsidy will be lost{% if amount_at_risk %} (EUR {{ amount_at_risk }}){% endif %}.\n"
+        "\nAgreement page: {{ url }}\n" + _SIGN_EN,
+    ),
+    ("obligation_overdue", "fr"): (
+        "[CIFRE] {{ convention_number }} : « {{ obligation }} » en retard",
+        "Bonjour,\n\n"
+        "Pour la convention CIFRE {{ convention_number }} ({{ student_name }}), le document "
+        "« {{ obligation }} » était attendu par l'ANRT le {{ due_date" + _DATE_FR + " }} et n'a pas été "
+        "enregistré comme reçu.\n"
+        "{% if forfeits_on %}Dernier délai avant la perte de la subvention encore due : "
+        "{{ forfeits_on" + _DATE_FR + " }}.\n{% else %}Les versements qu'il conditionne sont suspendus "
+        "jusqu'à sa réception.\n{% endif %}"
+        "\nSuivi de la convention : {{ url }}\n" + _SIGN_FR,
+    ),
+    ("obligation_overdue", "en"): (
+        "[CIFRE] {{ convention_number }}: “{{ obligation }}” is overdue",
+        "Hello,\n\n"
+        "For the CIFRE agreement {{ convention_number }} ({{ student_name }}), ANRT expected the document "
+        "“{{ obligation }}” on {{ due_date" + _DATE_EN + " }} and it has not been recorded as received.\n"
+        "{% if forfeits_on %}Last date before the remaining subsidy is lost: "
+        "{{ forfeits_on" + _DATE_EN + " }}.\n{% else %}The instalments it gates are withheld until it "
+        "is received.\n{% endif %}"
+        "\nAgreement page: {{ url }}\n" + _SIGN_EN,
+    ),
+    ("quarterly_summary", "fr"): (
+        "[CIFRE] {{ quarter }} : {{ ready_count }} versement{{ ready_count|pluralize }} à facturer",
+        "Bonjour,\n\n"
+        "Trimestre {{ quarter }} : {{ ready_count }} versement{{ ready_count|pluralize }} "
+        "exigible{{ ready_count|pluralize }} non facturé{{ ready_count|pluralize }}, "
+        "pour un total de {{ ready_total }} €.\n"
+        "{% for line in ready_lines %}- {{ line.convention_number }} ({{ line.student_name }}), "
+        "versement n° {{ line.number }} : {{ line.amount }} €\n{% endfor %}"
+        "{% if withheld_count %}\n{{ withheld_count }} versement{{ withheld_count|pluralize }} "
+        "retenu{{ withheld_count|pluralize }} faute de document ({{ withheld_total }} €).\n{% endif %}"
+        "\nÉmettre les factures : {{ url }}\n" + _SIGN_FR,
+    ),
+    ("quarterly_summary", "en"): (
+        "[CIFRE] {{ quarter }}: {{ ready_count }} instalment{{ ready_count|pluralize }} to invoice",
+        "Hello,\n\n"
+        "Quarter {{ quarter }}: {{ ready_count }} payable instalment{{ ready_count|pluralize }} not yet "
+        "invoiced, EUR {{ ready_total }} in total.\n"
+        "{% for line in ready_lines %}- {{ line.convention_number }} ({{ line.student_name }}), "
+        "instalment {{ line.number }}: EUR {{ line.amount }}\n{% endfor %}"
+        "{% if withheld_count %}\n{{ withheld_count }} instalment{{ withheld_count|pluralize }} withheld "
+        "for want of a document (EUR {{ withheld_total }}).\n{% endif %}"
+        "\nIssue the invoices: {{ url }}\n" + _SIGN_EN,
+    ),
+}
+
+_OBLIGATION_SAMPLE = {
+    "convention_number": "2025/0001",
+    "student_name": "Léa Bernard",
+    "obligation": "Attestation d'inscription en doctorat 2025/2026",
+    "due_date": datetime.date(2025, 9, 30),
+    "forfeits_on": datetime.date(2026, 5, 30),
+    "days": 7,
+    "amount_at_risk": Decimal("37935.48"),
+    "url": "https://example.org/conventions/1/",
+    "recipient_email": "staff@example.org",
+}
+
+SAMPLE_CONTEXT = {
+    "obligation_due_soon": _OBLIGATION_SAMPLE,
+    "obligation_forfeit_soon": _OBLIGATION_SAMPLE,
+    "obligation_overdue": _OBLIGATION_SAMPLE,
+    "quarterly_summary": {
+        "quarter": "T1 2026",
+        "ready_count": 1,
+        "ready_total": Decimal("3500.00"),
+        "ready_lines": [
+            {"convention_number": "2025/0001", "student_name": "Léa Bernard", "number": 5, "amount": Decimal("3500.00")}
+        ],
+        "withheld_count": 0,
+        "withheld_total": Decimal("0.00"),
+        "url": "https://example.org/subventions/factures/emettre/",
+        "recipient_email": "staff@example.org",
+    },
+}
+
+VARIABLES = {key: ", ".join(sorted(ctx)) for key, ctx in SAMPLE_CONTEXT.items()}

@@ -1,0 +1,172 @@
+"""The messenger: render a stored template, record the message, send it once, retry failures.
+
+``send`` writes the log row under its unique ``dedupe_key`` first (committed on its own when
+called outside a transaction, as the scheduler does), then delivers it. A second call with the
+same key, a rerun of a daily job or a concurrent worker finds the row and sends nothing. A
+delivery that raises is kept as "failed" and retried later by ``retry_failed`` with an
+exponential backoff; a delivery is attempted under a row lock, so two retry runs never both send.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import timezone, translation
+
+from .models import EmailLog, EmailTemplate
+
+MAX_ATTEMPTS = 6
+FIRST_RETRY_DELAY = timedelta(minutes=5)
+BACKOFF_FACTOR = 3
+
+# Staff-edited text is plain text: no autoescaping, no loaders, unknown variables render empty.
+_ENGINE = Engine(autoescape=False, string_if_invalid="", libraries={}, loaders=[])
+
+
+class TemplateMissing(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+def compile_text(source: str):
+    """Compile staff-written template text; raises ``TemplateSyntaxError`` with a readable message."""
+    return _ENGINE.from_string(source)
+
+
+def render(key: str, language: str, context: dict) -> Rendered:
+    """Render the template ``key`` in ``language`` (French when that language has none)."""
+    templates = {t.language: t for t in EmailTemplate.objects.filter(key=key)}
+    template = templates.get(language) or templates.get(settings.LANGUAGE_CODE)
+    if template is None:
+        raise TemplateMissing(f"no e-mail template {key!r}")
+    return render_template(template.subject, template.body, template.language, context)
+
+
+def render_template(subject: str, body: str, language: str, context: dict) -> Rendered:
+    with translation.override(language):
+        ctx = Context(context, autoescape=False)
+        rendered_subject = " ".join(compile_text(subject).render(ctx).split())
+        rendered_body = compile_text(body).render(ctx).strip() + "\n"
+    return Rendered(rendered_subject[:255], rendered_body)
+
+
+def recipient(to) -> tuple[str, object | None, str]:
+    """(address, user or None, language) for a user or a bare address."""
+    if isinstance(to, str):
+        return to.strip().lower(), None, settings.LANGUAGE_CODE
+    return to.email, to, getattr(to, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def send(key: str, to, context: dict, language: str | None = None, dedupe_key: str | None = None) -> EmailLog:
+    """Send message ``key`` to a user or an address, at most once per ``dedupe_key``.
+
+    Returns the log row: ``log.just_created`` is False when the key was already used (nothing sent).
+    """
+    address, user, user_language = recipient(to)
+    language = language or user_language
+    dedupe_key = dedupe_key or f"{key}:{uuid.uuid4()}"
+    existing = EmailLog.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        existing.just_created = False
+        return existing
+    rendered = render(key, language, {**context, "recipient_email": address})
+    with transaction.atomic():
+        log, created = EmailLog.objects.get_or_create(
+            dedupe_key=dedupe_key,
+            defaults={
+                "template_key": key,
+                "language": language,
+                "to": address,
+                "user": user,
+                "subject": rendered.subject,
+                "body": rendered.body,
+            },
+        )
+    if not created:
+        log.just_created = False
+        return log
+    log = deliver(log.pk)
+    log.just_created = True
+    return log
+
+
+def _backoff(attempts: int) -> timedelta:
+    return FIRST_RETRY_DELAY * (BACKOFF_FACTOR ** (attempts - 1))
+
+
+def deliver(log_id: int, now: datetime | None = None) -> EmailLog:
+    """Hand one logged message to the mail backend, if it is new or a failure due for retry."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        log = EmailLog.objects.select_for_update().get(pk=log_id)
+        first_try = log.status == EmailLog.Status.PENDING and log.attempts == 0
+        due_retry = (
+            log.status == EmailLog.Status.FAILED
+            and log.next_attempt_at is not None
+            and log.next_attempt_at <= now
+            and log.attempts < MAX_ATTEMPTS
+        )
+        if not (first_try or due_retry):
+            return log
+        log.attempts += 1
+        log.last_attempt_at = now
+        try:
+            EmailMessage(log.subject, log.body, settings.DEFAULT_FROM_EMAIL, [log.to]).send(fail_silently=False)
+        except Exception as exc:  # any backend error: keep it, retry later
+            log.status = EmailLog.Status.FAILED
+            log.error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.next_attempt_at = now + _backoff(log.attempts) if log.attempts < MAX_ATTEMPTS else None
+        else:
+            log.status = EmailLog.Status.SENT
+            log.sent_at = now
+            log.error = ""
+            log.next_attempt_at = None
+        log.save()
+    return log
+
+
+def retry_failed(now: datetime | None = None) -> list[int]:
+    """Retry every failed message whose backoff has elapsed; returns the ids attempted."""
+    now = now or timezone.now()
+    ids = list(
+        EmailLog.objects.filter(
+            status=EmailLog.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)
+    )
+    for log_id in ids:
+        deliver(log_id, now=now)
+    return ids
+
+
+def retry_now(log_id: int, now: datetime | None = None) -> EmailLog:
+    """Staff ask for a failed message to be tried again at once (same row, same key: never a duplicate)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        log = EmailLog.objects.select_for_update().get(pk=log_id)
+        if log.status != EmailLog.Status.FAILED:
+            return log
+        log.next_attempt_at = now
+        if log.attempts >= MAX_ATTEMPTS:
+            log.attempts = MAX_ATTEMPTS - 1
+        log.save(update_fields=["next_attempt_at", "attempts"])
+    return deliver(log_id, now=now)
+
+
+def check_template(subject: str, body: str, sample_context: dict) -> str | None:
+    """The error message of a template that does not compile, or None."""
+    try:
+        render_template(subject, body, settings.LANGUAGE_CODE, sample_context)
+    except TemplateSyntaxError as exc:
+        return str(exc)
+    return None

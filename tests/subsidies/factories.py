@@ -1,0 +1,160 @@
+"""Factories for conventions as the money side needs them: stored through the conventions service,
+so obligations and instalments are the rules engine's (never written by hand here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from conventions import services as convention_services
+from conventions.models import Convention, Employer, HostDepartment, Lab, Obligation, ThesisDirector, Tutor
+from tests.factories import UserFactory
+
+
+def luhn_siret(prefix: str) -> str:
+    """A valid 14-digit SIRET from a 13-digit prefix."""
+    for last in range(10):
+        digits = prefix + str(last)
+        total = 0
+        for index, char in enumerate(reversed(digits)):
+            n = int(char) * (2 if index % 2 else 1)
+            total += n - 9 if n > 9 else n
+        if total % 10 == 0:
+            return digits
+    raise AssertionError("unreachable")
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+        django_get_or_create = ("siret",)
+
+    name = "Ville de Paris"
+    siret = factory.Sequence(lambda n: luhn_siret(f"217500{n:07d}"))
+    kind = Employer.Kind.LOCAL_AUTHORITY
+    address = "Hôtel de Ville\n75004 Paris"
+
+
+class HostDepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HostDepartment
+
+    employer = factory.SubFactory(EmployerFactory)
+    name = factory.Sequence(lambda n: f"Direction {n}")
+
+
+class LabFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lab
+
+    name = factory.Sequence(lambda n: f"Laboratoire {n}")
+    unit_code = factory.Sequence(lambda n: f"UMR {8000 + n}")
+    institution = "Université Paris Cité"
+
+
+class TutorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tutor
+
+    name = factory.Sequence(lambda n: f"Tuteur {n}")
+    email = factory.Sequence(lambda n: f"tuteur{n}@paris.example.org")
+
+
+class ThesisDirectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThesisDirector
+
+    name = factory.Sequence(lambda n: f"Directrice {n}")
+    email = factory.Sequence(lambda n: f"directrice{n}@univ.example.org")
+
+
+def ensure_reference_data() -> None:
+    """The rows seeded by data migrations (rates, e-mail templates): transactional tests flush them."""
+    from notifications.catalogue import DEFAULTS, VARIABLES
+    from notifications.models import EmailTemplate
+    from subsidies.models import RateYear
+
+    if not RateYear.objects.exists():
+        minimum = {year: Decimal("23484.00") for year in range(2015, 2023)} | {
+            2023: Decimal("24529.44"),
+            2024: Decimal("25200.00"),
+            2025: Decimal("26400.00"),
+            2026: Decimal("27600.00"),
+        }
+        for year, salary in minimum.items():
+            RateYear.objects.create(year=year, annual_subsidy=Decimal("14000.00"), minimum_salary=salary)
+    if not EmailTemplate.objects.exists():
+        for (key, language), (subject, body) in DEFAULTS.items():
+            EmailTemplate.objects.create(
+                key=key, language=language, subject=subject, body=body, help_text=VARIABLES.get(key, "")
+            )
+
+
+def make_convention(
+    effective_date: dt.date = dt.date(2025, 3, 17),
+    *,
+    as_of: dt.date | None = None,
+    received: dict[str, dt.date] | None = None,
+    student=None,
+    tutor=None,
+    employer=None,
+    number: str | None = None,
+    **fields,
+) -> Convention:
+    """An active convention with its obligations and instalments computed as of ``as_of``."""
+    make_convention.counter += 1
+    ensure_reference_data()
+    employer = employer or EmployerFactory()
+    values = {
+        "doctoral_student": student or UserFactory(role="doctoral_student"),
+        "employer": employer,
+        "host_department": HostDepartmentFactory(employer=employer),
+        "lab": LabFactory(),
+        "tutor": tutor or TutorFactory(),
+        "thesis_director": ThesisDirectorFactory(),
+        "thesis_title": "Politiques publiques et données urbaines",
+        "anrt_number": number or f"{effective_date.year}/{make_convention.counter:04d}",
+        "committee_date": effective_date - dt.timedelta(days=60),
+        "submission_date": effective_date - dt.timedelta(days=40),
+        "effective_date": effective_date,
+        "doctoral_enrolment_date": effective_date - dt.timedelta(days=120),
+        "contract_type": Convention.ContractType.PERMANENT,
+        "gross_salary": Decimal("30000.00"),
+        "status": Convention.Status.ACTIVE,
+    }
+    convention = Convention(**{**values, **fields})
+    as_of = as_of or effective_date
+    convention_services.save_convention(convention, as_of)
+    for key, day in (received or {}).items():
+        receive(convention, key, day, as_of=as_of)
+    convention.refresh_from_db()
+    return convention
+
+
+make_convention.counter = 0
+
+
+def receive(convention: Convention, key: str, day: dt.date, *, as_of: dt.date) -> Obligation:
+    """Record that ANRT received ``key`` on ``day`` (through the conventions service)."""
+    obligation = convention.obligations.get(key=key)
+    convention_services._apply_receipt(obligation, day, None)
+    convention_services.recompute(convention, as_of)
+    obligation.refresh_from_db()
+    return obligation
+
+
+def payable_instalments(convention: Convention):
+    from subsidies.models import Instalment
+
+    return list(Instalment.objects.filter(convention=convention, status="payable").order_by("number"))
+
+
+# Worked example A of RULES.md §8 (received as of 2026-06-01, minus enrolment:2025).
+EXAMPLE_A_RECEIVED = {
+    "employment_contract": dt.date(2025, 3, 20),
+    "hiring_declaration": dt.date(2025, 3, 20),
+    "enrolment:2024": dt.date(2025, 4, 10),
+    "collaboration_contract": dt.date(2025, 8, 1),
+}
