@@ -43,7 +43,7 @@ test: lint compilemessages
 
 ## messages: extract French and English strings into locale/
 messages: venv
-	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) makemessages -l en -l fr --ignore=.venv --ignore=var --no-obsolete
+	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) makemessages -l en -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 	DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) makemessages -d djangojs -l en -l fr --ignore=.venv --ignore=var --ignore=var/staticfiles --no-obsolete
 
 ## totp: current TOTP code of a demo account (DEBUG only), e.g. make totp EMAIL=staff@demo.cifre.test

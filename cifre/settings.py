@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Statuses, then reminders, then (first day of a quarter) the summary to invoice: 06:30 Paris time.
     "subsidies-daily": {"task": "subsidies.daily", "schedule": crontab(hour=6, minute=30)},
     "notifications-retry": {"task": "notifications.retry_failed_emails", "schedule": crontab(minute="*/15")},
+    # Data retention: event registrations three months after the event.
+    "events-purge-registrations": {"task": "events.purge_registrations", "schedule": crontab(hour=4, minute=15)},
 }
 
 # --- E-mail: console unless EMAIL_URL is set (smtp://user:password@host:587/?tls=True).

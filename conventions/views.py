@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require
+from subsidies.domain.invoicing import instalment_payment_states
 from subsidies.models import Instalment, RateYear
 
 from . import exports, history, queries, reference, rules, services
@@ -258,6 +259,9 @@ def timeline_context(convention: Convention) -> dict:
         )
     )
     instalments = list(Instalment.objects.filter(convention=convention).order_by("number"))
+    payments = instalment_payment_states(i.pk for i in instalments)
+    for instalment in instalments:
+        instalment.payment = payments.get(instalment.pk)
     events = [("obligation", o.due_date, o) for o in obligations] + [("instalment", i.due_date, i) for i in instalments]
     today = services.today()
     events.append(("today", today, None))

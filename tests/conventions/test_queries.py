@@ -63,7 +63,7 @@ def test_convention_page_and_history(rows, staff, client_for, django_assert_num_
     for _ in range(rows):
         services.add_document(report, pdf_upload(), convention.doctoral_student, received_on=None, confirm=False)
     client = client_for(staff)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(reverse("conventions:detail", args=[convention.pk])).status_code == 200
     with django_assert_num_queries(14):
         assert client.get(reverse("conventions:history", args=[convention.pk])).status_code == 200

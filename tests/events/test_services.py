@@ -183,3 +183,14 @@ def test_purge_deletes_registrations_three_months_after_the_event():
     assert services.purge_registrations() == 1
     assert list(Registration.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not Registration.objects.filter(pk=old.pk).exists()
+
+
+def test_purge_runs_daily_through_the_scheduler(settings):
+    from events.tasks import purge_registrations_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["events-purge-registrations"]
+    assert entry["task"] == "events.purge_registrations"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({4}, {15})  # outside 02:00-03:00 (DST)
+    RegistrationFactory(event=EventFactory(start=timezone.now() - dt.timedelta(days=100)))
+    assert purge_registrations_task.delay().get() == 1
+    assert Registration.objects.count() == 0

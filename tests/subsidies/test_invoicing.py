@@ -161,3 +161,12 @@ def test_numbering_restarts_each_year(example_a):
     first, second = [i.pk for i in invoicing.invoiceable()]
     assert invoicing.issue_invoices([first], issued_on=D(2026, 12, 31))[0].number == "2026-0001"
     assert invoicing.issue_invoices([second], issued_on=D(2027, 1, 2))[0].number == "2027-0001"
+
+
+def test_the_convention_timeline_shows_what_was_paid(example_a, staff, client_for):
+    first, second = invoicing.issue_invoices([i.pk for i in invoicing.invoiceable()], staff, issued_on=D(2026, 6, 2))
+    invoicing.record_payment(first.pk, Decimal("564.52"), D(2026, 6, 20), staff, as_of=D(2026, 6, 30))
+    invoicing.record_payment(second.pk, Decimal("1000.00"), D(2026, 6, 20), staff, as_of=D(2026, 6, 30))
+    page = client_for(staff).get(f"/conventions/{example_a.pk}/").content.decode()
+    assert f"Payée (facture {first.number})" in page
+    assert f"Facture {second.number} : 1000,00 € reçus, reste 2500,00 €." in page
