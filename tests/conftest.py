@@ -57,6 +57,20 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in French, as a request without a language prefix would.
+
+    LocaleMiddleware leaves the last request's language active in the thread, so a test that
+    fetched an /en/ page would otherwise make the next test's messages English.
+    """
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

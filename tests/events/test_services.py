@@ -32,7 +32,8 @@ def test_confirmed_until_capacity_then_waiting_list(django_capture_on_commit_cal
     assert second.email == "b@example.org"
     assert [m.to for m in mail.outbox] == [["a@example.org"], ["b@example.org"], ["c@example.org"]]
     assert mail.outbox[0].subject == f"Inscription confirmée : {event.title_fr}"
-    assert mail.outbox[2].subject == f"Liste d'attente : {event.title_fr}"
+    # The third visitor registered from the English site: their e-mail is in English.
+    assert mail.outbox[2].subject == f"Waiting list: {event.title_fr}"
     assert services.cancel_url(third) in mail.outbox[2].body
 
 
