@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def _nav_links(response) -> list[str]:
     body = response.content.decode()
     nav = body[body.find('<nav class="navbar') : body.find("</nav>")]
-    return [" ".join(t.split()) for t in re.findall(r'class="nav-link"[^>]*>([^<]+)<', nav)]
+    return [" ".join(t.split()) for t in re.findall(r'class="(?:nav-link|dropdown-item)"[^>]*>([^<]+)<', nav)]
 
 
 def test_shell_landmarks_and_assets(client):
