@@ -117,6 +117,9 @@ class Lab(models.Model):
 class Person(models.Model):
     name = models.CharField(_("nom"), max_length=255)
     email = models.EmailField(_("adresse e-mail"))
+    preferred_language = models.CharField(
+        _("langue de correspondance"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
 
     class Meta:
         abstract = True

@@ -109,7 +109,14 @@ class PersonForm(forms.ModelForm):
     duplicate_message = ""
 
     class Meta:
-        fields = ["name", "email"]
+        fields = ["name", "email", "preferred_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].required = False  # French unless told otherwise
+
+    def clean_preferred_language(self) -> str:
+        return self.cleaned_data.get("preferred_language") or "fr"
 
     def clean_email(self) -> str:
         email = (self.cleaned_data.get("email") or "").strip().lower()

@@ -93,7 +93,7 @@ def convention_recipients(convention: Convention, staff: list[Recipient]) -> lis
         )
     tutor = convention.tutor
     if tutor.email:
-        language = getattr(tutor, "preferred_language", "") or getattr(tutor, "language", "") or "fr"
+        language = tutor.preferred_language or "fr"
         found.setdefault(tutor.email.lower(), Recipient(tutor.email.lower(), language))
     return list(found.values())
 

@@ -187,6 +187,10 @@ def test_labs_doctoral_schools_and_people_refuse_duplicates(staff_client):
         == 302
     )
     assert post(staff_client, "tuteurs", {"name": "Léa Petit", "email": "Lea.Petit@Paris.fr"}).status_code == 302
+    assert Tutor.objects.get(email="lea.petit@paris.fr").preferred_language == "fr"
+    english = {"name": "Sam Lee", "email": "sam.lee@paris.fr", "preferred_language": "en"}
+    assert post(staff_client, "tuteurs", english).status_code == 302
+    assert Tutor.objects.get(email="sam.lee@paris.fr").preferred_language == "en"
     assert Tutor.objects.get(name="Léa Petit").email == "lea.petit@paris.fr"
 
 

@@ -140,3 +140,15 @@ def test_quarterly_summary_lists_what_is_ready_to_invoice_once():
     assert october[0].subject == "[CIFRE] T3 2025 : 0 versements à facturer"
     assert "1 versement retenu faute de document (3500,00 €)." in october[0].body
     assert convention.instalments.get(number=3).status == "withheld"
+
+
+def test_the_tutor_is_written_to_in_their_language():
+    convention = example_convention()
+    tutor = convention.tutor
+    tutor.preferred_language = "en"
+    tutor.save(update_fields=["preferred_language"])
+    logs = {log.to: log for log in send_reminders(D(2025, 8, 31))}
+    assert logs["tuteur@paris.example.org"].subject == (
+        f"[CIFRE] {convention.anrt_number}: “Doctoral enrolment certificate 2025/2026” due by 30 September 2025"
+    )
+    assert logs["lea@example.org"].subject.startswith(f"[CIFRE] {convention.anrt_number} : « Attestation")
