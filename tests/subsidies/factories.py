@@ -9,65 +9,24 @@ from decimal import Decimal
 import factory
 
 from conventions import services as convention_services
-from conventions.models import Convention, Employer, HostDepartment, Lab, Obligation, ThesisDirector, Tutor
+from conventions.models import Convention, Obligation
+from tests.conventions import factories as conventions_factories
+from tests.conventions.factories import LabFactory, ThesisDirectorFactory, TutorFactory
 from tests.factories import UserFactory
 
 
-def luhn_siret(prefix: str) -> str:
-    """A valid 14-digit SIRET from a 13-digit prefix."""
-    for last in range(10):
-        digits = prefix + str(last)
-        total = 0
-        for index, char in enumerate(reversed(digits)):
-            n = int(char) * (2 if index % 2 else 1)
-            total += n - 9 if n > 9 else n
-        if total % 10 == 0:
-            return digits
-    raise AssertionError("unreachable")
+class EmployerFactory(conventions_factories.EmployerFactory):
+    """The City of Paris, as on the invoices the money tests read back."""
 
-
-class EmployerFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Employer
         django_get_or_create = ("siret",)
 
     name = "Ville de Paris"
-    siret = factory.Sequence(lambda n: luhn_siret(f"217500{n:07d}"))
-    kind = Employer.Kind.LOCAL_AUTHORITY
     address = "Hôtel de Ville\n75004 Paris"
 
 
-class HostDepartmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = HostDepartment
-
+class HostDepartmentFactory(conventions_factories.HostDepartmentFactory):
     employer = factory.SubFactory(EmployerFactory)
-    name = factory.Sequence(lambda n: f"Direction {n}")
-
-
-class LabFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Lab
-
-    name = factory.Sequence(lambda n: f"Laboratoire {n}")
-    unit_code = factory.Sequence(lambda n: f"UMR {8000 + n}")
-    institution = "Université Paris Cité"
-
-
-class TutorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Tutor
-
-    name = factory.Sequence(lambda n: f"Tuteur {n}")
-    email = factory.Sequence(lambda n: f"tuteur{n}@paris.example.org")
-
-
-class ThesisDirectorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ThesisDirector
-
-    name = factory.Sequence(lambda n: f"Directrice {n}")
-    email = factory.Sequence(lambda n: f"directrice{n}@univ.example.org")
 
 
 def ensure_reference_data() -> None:
