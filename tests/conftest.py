@@ -7,6 +7,7 @@ is an error (CI always tests against the real database, broker and browser).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 
@@ -38,6 +39,15 @@ def _redis_available() -> str | None:
     return url
 
 
+@functools.cache
+def _weasyprint_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401 - loads Pango
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 @pytest.fixture(autouse=True)
 def _require_services(request):
     if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
@@ -46,6 +56,8 @@ def _require_services(request):
         _missing("this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
     if request.node.get_closest_marker("redis") and not _redis_available():
         _missing("this test needs Redis (set REDIS_URL=redis://127.0.0.1:6379/0)")
+    if request.node.get_closest_marker("pdf") and not _weasyprint_available():
+        _missing("this test renders PDFs: WeasyPrint needs libpango-1.0-0 and libpangoft2-1.0-0 (apt-get install)")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         _missing(f"this test needs Chromium at {CHROMIUM} (apt-get install chromium)")
 

@@ -7,6 +7,8 @@ from pypdf import PdfReader
 
 from cifre.pdf import pdf_response, render_pdf
 
+pytestmark = pytest.mark.pdf
+
 
 def _text(data: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(data))

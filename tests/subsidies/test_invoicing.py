@@ -30,6 +30,7 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
+@pytest.mark.pdf
 def test_issue_numbers_snapshot_and_pdf(example_a, staff):
     ids = [i.pk for i in invoicing.invoiceable()]
     assert [Instalment.objects.get(pk=pk).number for pk in ids] == [1, 2]
@@ -77,6 +78,7 @@ def test_only_payable_instalments_are_invoiced(example_a):
         invoicing.issue_invoices([], issued_on=D(2026, 6, 2))
 
 
+@pytest.mark.pdf
 def test_credit_note_keeps_the_numbering_whole_and_frees_the_instalment(example_a, staff):
     ids = [i.pk for i in invoicing.invoiceable()]
     invoice, _second = invoicing.issue_invoices(ids, issued_on=D(2026, 6, 2))
@@ -150,6 +152,7 @@ def test_payments_partial_then_full(example_a, staff):
         invoicing.cancel_invoice(invoice.pk, staff, "trop tard")
 
 
+@pytest.mark.pdf
 def test_batch_zip_holds_one_pdf_per_invoice(example_a):
     invoices = invoicing.issue_invoices([i.pk for i in invoicing.invoiceable()], issued_on=D(2026, 6, 2))
     archive = zipfile.ZipFile(io.BytesIO(invoicing.invoices_zip(invoices)))

@@ -66,6 +66,7 @@ def test_other_roles_are_refused_with_the_reason(request, client_for, invoice, r
     assert Invoice.objects.count() == 1
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("role", ["staff", "admin_user"])
 def test_staff_and_admin_reach_every_page(request, client_for, invoice, role):
     client = client_for(request.getfixturevalue(role))
@@ -153,6 +154,7 @@ def test_credit_note_from_the_detail_page(client_for, staff, invoice):
     assert Invoice.objects.filter(kind="credit_note").count() == 1
 
 
+@pytest.mark.pdf
 def test_pdf_and_zip_downloads(client_for, staff, invoice):
     client = client_for(staff)
     response = client.get(reverse("subsidies:invoice_pdf", args=[invoice.pk]))
