@@ -243,3 +243,19 @@ def pages(retention_months: int) -> list[dict]:
             "body_en": PRIVACY_EN.format(retention_months=retention_months),
         },
     ]
+
+
+def ensure_legal_pages(using: str = "default") -> None:
+    """Create any missing legal page (the footer links to all three); edited pages are kept."""
+    from django.conf import settings
+
+    from .models import Page
+
+    for data in pages(settings.RETENTION_MONTHS):
+        slug = data.pop("slug")
+        Page.objects.using(using).get_or_create(slug=slug, defaults=data)
+
+
+def on_post_migrate(sender, using: str = "default", **kwargs) -> None:
+    # Also runs after a test flush, which empties the tables the data migrations filled.
+    ensure_legal_pages(using)

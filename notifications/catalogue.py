@@ -140,3 +140,20 @@ SAMPLE_CONTEXT = {
 }
 
 VARIABLES = {key: ", ".join(sorted(ctx)) for key, ctx in SAMPLE_CONTEXT.items()}
+
+
+def ensure_default_templates(using: str = "default") -> None:
+    """Create the French and English text of any message that has none; staff edits are kept."""
+    from .models import EmailTemplate
+
+    for (key, language), (subject, body) in DEFAULTS.items():
+        EmailTemplate.objects.using(using).get_or_create(
+            key=key,
+            language=language,
+            defaults={"subject": subject, "body": body, "help_text": VARIABLES.get(key, "")},
+        )
+
+
+def on_post_migrate(sender, using: str = "default", **kwargs) -> None:
+    # Also runs after a test flush, which empties the tables the data migrations filled.
+    ensure_default_templates(using)

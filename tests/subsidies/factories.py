@@ -30,25 +30,12 @@ class HostDepartmentFactory(conventions_factories.HostDepartmentFactory):
 
 
 def ensure_reference_data() -> None:
-    """The rows seeded by data migrations (rates, e-mail templates): transactional tests flush them."""
-    from notifications.catalogue import DEFAULTS, VARIABLES
-    from notifications.models import EmailTemplate
-    from subsidies.models import RateYear
+    """The rows seeded by data migrations (rates, e-mail templates), in case a flush removed them."""
+    from notifications.catalogue import ensure_default_templates
+    from subsidies.defaults import ensure_default_rates
 
-    if not RateYear.objects.exists():
-        minimum = {year: Decimal("23484.00") for year in range(2015, 2023)} | {
-            2023: Decimal("24529.44"),
-            2024: Decimal("25200.00"),
-            2025: Decimal("26400.00"),
-            2026: Decimal("27600.00"),
-        }
-        for year, salary in minimum.items():
-            RateYear.objects.create(year=year, annual_subsidy=Decimal("14000.00"), minimum_salary=salary)
-    if not EmailTemplate.objects.exists():
-        for (key, language), (subject, body) in DEFAULTS.items():
-            EmailTemplate.objects.create(
-                key=key, language=language, subject=subject, body=body, help_text=VARIABLES.get(key, "")
-            )
+    ensure_default_rates()
+    ensure_default_templates()
 
 
 def make_convention(
