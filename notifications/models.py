@@ -30,10 +30,15 @@ class EmailTemplate(models.Model):
 
 class EmailLog(models.Model):
     """A message to one recipient. ``dedupe_key`` is unique: the row is written (and committed)
-    before the message leaves, so a rerun, a retry or a concurrent run never sends it twice."""
+    before the message leaves, so a rerun, a retry or a concurrent run never sends it twice.
+
+    pending: never tried (retried automatically); sending: handed to the mail server, outcome
+    unknown if the process died there (never retried automatically: at most once); sent; failed.
+    """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("en cours d'envoi")
+        PENDING = "pending", _("en attente")
+        SENDING = "sending", _("en cours d'envoi")
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec")
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import timezone, translation
 
@@ -24,6 +25,8 @@ from .models import EmailLog, EmailTemplate
 MAX_ATTEMPTS = 6
 FIRST_RETRY_DELAY = timedelta(minutes=5)
 BACKOFF_FACTOR = 3
+# A message logged but not yet tried is normally sent within seconds; after this it was abandoned.
+PENDING_GRACE = timedelta(minutes=10)
 
 # Staff-edited text is plain text: no autoescaping, no loaders, unknown variables render empty.
 _ENGINE = Engine(autoescape=False, string_if_invalid="", libraries={}, loaders=[])
@@ -106,11 +109,15 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def deliver(log_id: int, now: datetime | None = None) -> EmailLog:
-    """Hand one logged message to the mail backend, if it is new or a failure due for retry."""
+    """Hand one logged message to the mail backend, if it is new or a failure due for retry.
+
+    The attempt is committed as "sending" before the message leaves: if the process dies while
+    sending, the row stays "sending" and is never sent again automatically (at most once).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         log = EmailLog.objects.select_for_update().get(pk=log_id)
-        first_try = log.status == EmailLog.Status.PENDING and log.attempts == 0
+        first_try = log.status == EmailLog.Status.PENDING
         due_retry = (
             log.status == EmailLog.Status.FAILED
             and log.next_attempt_at is not None
@@ -121,27 +128,31 @@ def deliver(log_id: int, now: datetime | None = None) -> EmailLog:
             return log
         log.attempts += 1
         log.last_attempt_at = now
-        try:
-            EmailMessage(log.subject, log.body, settings.DEFAULT_FROM_EMAIL, [log.to]).send(fail_silently=False)
-        except Exception as exc:  # any backend error: keep it, retry later
-            log.status = EmailLog.Status.FAILED
-            log.error = f"{type(exc).__name__}: {exc}"[:2000]
-            log.next_attempt_at = now + _backoff(log.attempts) if log.attempts < MAX_ATTEMPTS else None
-        else:
-            log.status = EmailLog.Status.SENT
-            log.sent_at = now
-            log.error = ""
-            log.next_attempt_at = None
-        log.save()
+        log.status = EmailLog.Status.SENDING
+        log.save(update_fields=["attempts", "last_attempt_at", "status"])
+    try:
+        EmailMessage(log.subject, log.body, settings.DEFAULT_FROM_EMAIL, [log.to]).send(fail_silently=False)
+    except Exception as exc:  # any backend error: keep it, retry later
+        log.status = EmailLog.Status.FAILED
+        log.error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.next_attempt_at = now + _backoff(log.attempts) if log.attempts < MAX_ATTEMPTS else None
+    else:
+        log.status = EmailLog.Status.SENT
+        log.sent_at = now
+        log.error = ""
+        log.next_attempt_at = None
+    log.save(update_fields=["status", "error", "next_attempt_at", "sent_at"])
     return log
 
 
 def retry_failed(now: datetime | None = None) -> list[int]:
-    """Retry every failed message whose backoff has elapsed; returns the ids attempted."""
+    """Retry every failed message whose backoff has elapsed, and every message logged but never tried
+    (its task died before sending) for longer than ``PENDING_GRACE``; returns the ids attempted."""
     now = now or timezone.now()
     ids = list(
         EmailLog.objects.filter(
-            status=EmailLog.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+            Q(status=EmailLog.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+            | Q(status=EmailLog.Status.PENDING, created_at__lte=now - PENDING_GRACE)
         ).values_list("pk", flat=True)
     )
     for log_id in ids:

@@ -129,3 +129,34 @@ def test_gives_up_after_max_attempts(settings):
 def test_check_template_reports_syntax_errors():
     assert services.check_template("Objet", "{% if %}", {}) is not None
     assert services.check_template("Objet {{ days }}", "Corps", {"days": 3}) is None
+
+
+def _logged_but_not_sent(key: str, **fields) -> EmailLog:
+    """A row as a task leaves it when it dies after logging the message (or while sending it)."""
+    return EmailLog.objects.create(
+        dedupe_key=key,
+        template_key="obligation_overdue",
+        language="fr",
+        to="a@example.org",
+        subject="Rappel",
+        body="Texte\n",
+        **fields,
+    )
+
+
+def test_a_message_logged_but_never_tried_is_sent_once_after_the_grace_period():
+    log = _logged_but_not_sent("k6")
+    logged_at = log.created_at
+    assert services.retry_failed(now=logged_at + dt.timedelta(minutes=5)) == []  # maybe still being sent
+    assert services.retry_failed(now=logged_at + services.PENDING_GRACE) == [log.pk]
+    log.refresh_from_db()
+    assert (log.status, log.attempts) == ("sent", 1)
+    assert services.retry_failed(now=logged_at + dt.timedelta(days=1)) == []
+    assert [m.subject for m in mail.outbox] == ["Rappel"]
+
+
+def test_a_message_whose_sending_was_interrupted_is_never_sent_again_automatically():
+    log = _logged_but_not_sent("k7", status="sending", attempts=1, last_attempt_at=timezone.now())
+    assert services.retry_failed(now=timezone.now() + dt.timedelta(days=2)) == []
+    assert services.deliver(log.pk).status == "sending"
+    assert mail.outbox == []
