@@ -262,10 +262,13 @@ def _contract(value: Any, path: str) -> rules.Contract:
 
 
 def _doctoral_school(value: Any, path: str) -> bool:
+    """The doctoral school's name or number (or true/false): the lab names one when it is given."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
         return bool(value.strip())
+    if isinstance(value, int):
+        return value > 0
     raise RuleError(path, "invalid_text")
 
 

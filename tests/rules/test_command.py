@@ -89,6 +89,21 @@ def test_plan_reads_a_file_and_accepts_numbers(tmp_path, monkeypatch):
     assert result["totals"]["subsidy"] == "33833.33"
 
 
+def test_plan_file_with_a_byte_order_mark(tmp_path, monkeypatch):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(EXAMPLE_A), encoding="utf-8-sig")
+    code, out, err = run("plan", "", str(path), monkeypatch=monkeypatch)
+    assert (code, err, json.loads(out)["totals"]["subsidy"]) == (0, "", "42000.00")
+
+
+@pytest.mark.parametrize(("school", "ok"), [("ED 624", True), (624, True), ("  ", False), (None, False), (True, True)])
+def test_the_lab_names_its_doctoral_school_by_name_or_number(school, ok, monkeypatch):
+    payload = {"reference_date": "2025-06-01", "effective_date": "2025-10-01", "lab": {"doctoral_school": school}}
+    code, out, _ = run("eligibility", payload, monkeypatch=monkeypatch)
+    check = json.loads(out)["checks"][8]
+    assert (code, check["code"], check["ok"]) == (0, "lab_doctoral_school", ok)
+
+
 def test_plan_as_of_defaults_to_today_in_paris(monkeypatch):
     from django.utils import timezone
 

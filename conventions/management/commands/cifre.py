@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if path == "-":
             return sys.stdin.read()
         try:
-            with open(path, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8-sig") as handle:  # tolerate a byte-order mark
                 return handle.read()
         except (OSError, UnicodeDecodeError) as error:
             raise _FileError(path, error) from error
