@@ -1,10 +1,15 @@
-"""Project-wide system checks."""
+"""Project-wide system checks.
+
+The ephemeral SECRET_KEY (settings without SECRET_KEY and DEBUG off) lets pure commands such as
+``manage.py cifre`` or ``makemigrations`` run on a bare checkout; serving with it is refused by
+``cifre/wsgi.py``, and ``check --deploy`` reports it.
+"""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 
-@register(Tags.security)
+@register(Tags.security, deploy=True)
 def secret_key_configured(app_configs=None, **kwargs):
     if getattr(settings, "SECRET_KEY_IS_EPHEMERAL", False):
         return [

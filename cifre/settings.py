@@ -27,7 +27,7 @@ else:
     if not SECRET_KEY and not env("DATABASE_URL", default=""):
         # A bare checkout without configuration (e.g. `manage.py cifre plan`, a pure computation):
         # an ephemeral key, and the web and worker entry points refuse to start with it
-        # (cifre/wsgi.py, cifre/celery.py, and the system check cifre.E001 for runserver/migrate).
+        # (cifre/wsgi.py, and the deploy check cifre.E001).
         from django.core.management.utils import get_random_secret_key
 
         SECRET_KEY = get_random_secret_key() + get_random_secret_key()

@@ -57,3 +57,29 @@ def test_migrations_are_in_step_with_models():
     result = _manage("makemigrations", "--check", "--dry-run", DEBUG="true")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "No changes detected"
+
+
+def test_a_bare_checkout_runs_commands_but_refuses_to_serve_or_deploy(tmp_path):
+    """No SECRET_KEY and DEBUG off: commands run with an ephemeral key; serving and --deploy refuse."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    # No SECRET_KEY, no DEBUG, no DATABASE_URL: what a bare checkout has.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MEDIA_ROOT": str(tmp_path / "private")}
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], capture_output=True, text=True, cwd=root, env=env, timeout=120
+        )
+
+    assert manage("makemigrations", "--check", "--dry-run").returncode == 0
+    deploy = manage("check", "--deploy")
+    assert deploy.returncode == 1
+    assert "(cifre.E001) SECRET_KEY is not set and DEBUG is off." in deploy.stderr
+    serve = subprocess.run(
+        [sys.executable, "-c", "import cifre.wsgi"], capture_output=True, text=True, cwd=root, env=env, timeout=120
+    )
+    assert serve.returncode == 1
+    assert "SECRET_KEY must be set when DEBUG is off" in serve.stderr
