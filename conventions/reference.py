@@ -180,6 +180,20 @@ class Kind:
         return values
 
 
+def _person_kind(slug: str, model, form, title, add_label) -> Kind:
+    """Tutors and thesis directors: a name, an e-mail address, the conventions that name them."""
+    return Kind(
+        slug=slug,
+        model=model,
+        form=form,
+        title=title,
+        add_label=add_label,
+        columns=(Column(_("Nom"), "name"), Column(_("Adresse e-mail"), "email"), Column(_("Conventions"), "n")),
+        search=("name", "email"),
+        annotations={"n": Count("conventions", distinct=True)},
+    )
+
+
 KINDS: dict[str, Kind] = {
     kind.slug: kind
     for kind in (
@@ -246,25 +260,13 @@ KINDS: dict[str, Kind] = {
             search=("number", "name"),
             annotations={"n_labs": Count("labs", distinct=True)},
         ),
-        Kind(
-            slug="tuteurs",
-            model=Tutor,
-            form=TutorForm,
-            title=_("Tuteur·rice·s"),
-            add_label=_("Ajouter un·e tuteur·rice"),
-            columns=(Column(_("Nom"), "name"), Column(_("Adresse e-mail"), "email"), Column(_("Conventions"), "n")),
-            search=("name", "email"),
-            annotations={"n": Count("conventions", distinct=True)},
-        ),
-        Kind(
-            slug="directeurs-de-these",
-            model=ThesisDirector,
-            form=ThesisDirectorForm,
-            title=_("Directeur·rice·s de thèse"),
-            add_label=_("Ajouter un·e directeur·rice de thèse"),
-            columns=(Column(_("Nom"), "name"), Column(_("Adresse e-mail"), "email"), Column(_("Conventions"), "n")),
-            search=("name", "email"),
-            annotations={"n": Count("conventions", distinct=True)},
+        _person_kind("tuteurs", Tutor, TutorForm, _("Tuteur·rice·s"), _("Ajouter un·e tuteur·rice")),
+        _person_kind(
+            "directeurs-de-these",
+            ThesisDirector,
+            ThesisDirectorForm,
+            _("Directeur·rice·s de thèse"),
+            _("Ajouter un·e directeur·rice de thèse"),
         ),
     )
 }
