@@ -1,6 +1,10 @@
 # ruff: noqa: E501 - long lines of Markdown prose
 """Demonstration content: the imported programme page, news, events (past, upcoming, full,
-cancelled), people and registrations. Idempotent: objects are found by slug or e-mail."""
+cancelled), people and registrations. Idempotent: objects are found by slug or e-mail.
+
+The programme page is the programme's own public page (``data/programme-page.md``), shipped with
+the app so that a fresh clone shows the whole site: nothing is read from outside the repository.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,13 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
 from .importer import import_files
 from .models import Event, NewsItem, Page, Person, Registration
 
 PARIS = ZoneInfo("Europe/Paris")
-SEED_PAGE = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "programme-page.md"
+SEED_PAGE = Path(__file__).resolve().parent / "data" / "programme-page.md"
 
 PROGRAMME_EN = """## The CIFRE scheme
 
@@ -119,24 +122,23 @@ def _upsert(model, slug: str, values: dict) -> tuple[object, bool]:
 
 
 def seed(stdout) -> None:
-    if SEED_PAGE.exists():
-        summary = import_files([SEED_PAGE])
-        stdout.write(f"Site public : page importée depuis {SEED_PAGE.name}")
-        for line in summary.lines():
-            stdout.write(f"  {line}")
-        programme = Page.objects.get(slug="programme")
-        if not programme.body_en:
-            programme.title_en = "The City of Paris CIFRE doctoral students"
-            programme.body_en = PROGRAMME_EN
-            programme.summary_fr = (
-                "Depuis 2009, la Ville de Paris accueille dans ses services des doctorant·e·s en CIFRE ; "
-                "l'IEA de Paris accompagne le programme et évalue les candidatures."
-            )
-            programme.summary_en = (
-                "Since 2009, the City of Paris has hosted CIFRE doctoral students in its departments; "
-                "the IEA de Paris supports the programme and evaluates the applications."
-            )
-            programme.save()
+    summary = import_files([SEED_PAGE])
+    stdout.write(f"Site public : page importée depuis {SEED_PAGE.name}")
+    for line in summary.lines():
+        stdout.write(f"  {line}")
+    programme = Page.objects.get(slug="programme")
+    if not programme.body_en:
+        programme.title_en = "The City of Paris CIFRE doctoral students"
+        programme.body_en = PROGRAMME_EN
+        programme.summary_fr = (
+            "Depuis 2009, la Ville de Paris accueille dans ses services des doctorant·e·s en CIFRE ; "
+            "l'IEA de Paris accompagne le programme et évalue les candidatures."
+        )
+        programme.summary_en = (
+            "Since 2009, the City of Paris has hosted CIFRE doctoral students in its departments; "
+            "the IEA de Paris supports the programme and evaluates the applications."
+        )
+        programme.save()
     now = timezone.now()
     for slug, title_fr, title_en, summary_fr, summary_en, days in NEWS:
         # Publication dates are fixed once, at creation: a second run changes nothing.
