@@ -15,14 +15,17 @@ DOCTORAL_STUDENT = "doctoral_student"
 EVALUATOR = "evaluator"
 STAFF = "staff"
 ADMIN = "admin"
+# A contact of a municipal department who reads the dossiers of the themes they were given.
+DEPARTMENT = "department"
 
-ROLES = (CANDIDATE, DOCTORAL_STUDENT, EVALUATOR, STAFF, ADMIN)
+ROLES = (CANDIDATE, DOCTORAL_STUDENT, EVALUATOR, STAFF, ADMIN, DEPARTMENT)
 ROLE_LABELS = {
     CANDIDATE: _("Candidat·e"),
     DOCTORAL_STUDENT: _("Doctorant·e"),
     EVALUATOR: _("Évaluateur·rice"),
     STAFF: _("Équipe du programme"),
     ADMIN: _("Administrateur·rice"),
+    DEPARTMENT: _("Contact de direction"),
 }
 
 # Model permissions per role, as "app_label.codename" patterns; "app_label.*" means every
@@ -31,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     CANDIDATE: (),
     DOCTORAL_STUDENT: (),
     EVALUATOR: (),
+    DEPARTMENT: (),
     STAFF: ("events.*", "applications.*", "conventions.*", "subsidies.*", "notifications.*"),
     ADMIN: (
         "accounts.*",

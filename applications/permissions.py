@@ -1,0 +1,64 @@
+"""Who may see and change what in ``applications`` (checks return ``Decision(allowed, reason)``).
+
+Candidates see and edit only their own dossiers; staff and admins see every dossier and screen
+them; a department contact (role ``department``) reads the dossiers of the themes they were
+given; evaluators get nothing here (their access comes with the evaluation, per assignment).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.permissions import ALLOW, Decision, authenticated, deny, is_staff_member
+
+can_manage_calls = is_staff_member
+can_screen_dossiers = is_staff_member
+
+
+def can_apply(user, obj=None) -> Decision:
+    """Any signed-in account that is not a member of the programme's team may apply."""
+    if not (decision := authenticated(user)):
+        return decision
+    if roles.has_role(user, roles.STAFF, roles.ADMIN, roles.EVALUATOR):
+        return deny(_("Les comptes de l'équipe et des évaluateur·rice·s ne peuvent pas déposer de candidature."))
+    return ALLOW
+
+
+def owns(user, dossier) -> bool:
+    return dossier is not None and dossier.candidate_id is not None and dossier.candidate_id == user.pk
+
+
+def can_edit_dossier(user, dossier=None) -> Decision:
+    if not (decision := authenticated(user)):
+        return decision
+    if owns(user, dossier):
+        return ALLOW
+    return deny(_("Vous ne pouvez modifier que votre propre dossier."))
+
+
+def can_view_dossier(user, dossier=None) -> Decision:
+    """The candidate, staff and admins, and a department contact for the dossiers of their themes."""
+    if not (decision := authenticated(user)):
+        return decision
+    if roles.has_role(user, roles.STAFF, roles.ADMIN):
+        return ALLOW
+    if owns(user, dossier):
+        return ALLOW
+    if dossier is not None and is_theme_reader(user, dossier):
+        return ALLOW
+    return deny(_("Vous ne pouvez consulter que votre propre dossier."))
+
+
+def is_theme_reader(user, dossier) -> bool:
+    if not roles.has_role(user, roles.DEPARTMENT) or dossier.theme_id is None or dossier.is_draft:
+        return False
+    return dossier.theme.readers.filter(pk=user.pk).exists()
+
+
+def can_read_department_dossiers(user, obj=None) -> Decision:
+    if not (decision := authenticated(user)):
+        return decision
+    if roles.has_role(user, roles.DEPARTMENT, roles.STAFF, roles.ADMIN):
+        return ALLOW
+    return deny(_("Cette page est réservée aux contacts des directions de la Ville."))

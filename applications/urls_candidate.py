@@ -1,0 +1,3 @@
+"""Candidate URLs (dossier, steps, autosave, submission, follow-up, personal data)."""
+
+urlpatterns: list = []
