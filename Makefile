@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
+# Links in e-mails, the sitemap, canonical links and calendar files use SITE_URL. Unless the
+# environment (or `make run SITE_URL=…`) or a SITE_URL= line of .env sets it, it follows HOST,
+# so that `make run HOST=127.0.0.1:8101` links to the port it serves.
+SITE_URL_FROM_HOST := $(if $(SITE_URL)$(shell grep -Es '^(export )?SITE_URL=' .env),,SITE_URL=http://$(HOST))
 
 .PHONY: run test lint messages compilemessages bench venv migrate demo totp clean
 
@@ -24,11 +28,11 @@ compilemessages: venv
 	@if command -v msgfmt >/dev/null 2>&1; then DJANGO_SETTINGS_MODULE=cifre.settings_test $(MANAGE) compilemessages --ignore=.venv -v0; \
 	else echo "gettext is not installed (apt-get install gettext): English translations are not compiled."; fi
 
-## run: install, migrate, compile translations, load the demo, serve on http://127.0.0.1:8000 (SQLite)
+## run: install, migrate, compile translations, load the demo, serve on HOST (default 127.0.0.1:8000; SQLite)
 run: venv compilemessages
-	DEBUG=true $(MANAGE) migrate --noinput
-	DEBUG=true $(MANAGE) seed_demo
-	DEBUG=true $(MANAGE) runserver $(HOST)
+	DEBUG=true $(SITE_URL_FROM_HOST) $(MANAGE) migrate --noinput
+	DEBUG=true $(SITE_URL_FROM_HOST) $(MANAGE) seed_demo
+	DEBUG=true $(SITE_URL_FROM_HOST) $(MANAGE) runserver $(HOST)
 
 ## lint: ruff, migrations in step with models, Django's system checks
 lint: venv

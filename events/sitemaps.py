@@ -1,3 +1,9 @@
+"""The sitemap. Its addresses are built from ``SITE_URL``, like the canonical links, the calendar
+files and the e-mails, not from the request or the Sites framework's record: one public address."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +15,12 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class StaticSitemap(I18nSitemap):
