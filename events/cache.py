@@ -14,10 +14,15 @@ default), so a warm page costs no network round trip; the process that saved the
 the change at once, the other processes within that delay. The test settings turn the local
 level off (test databases are rolled back without any signal, so a process-local copy
 would outlive them); tests of the local level turn it on.
+
+Pages that change by themselves at a known moment (the call page and the home page change when
+a call opens or closes) set ``response.public_cache_until`` to that aware datetime: their entry
+is not served from that moment on, at either level, whatever its timeout.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 import uuid
@@ -103,10 +108,10 @@ def _lookup(page_key: str) -> tuple[str, tuple | None]:
                 local.reset()
             local.version, local.checked_at = version, now
         entry = local.pages.get(page_key)
-        if entry is not None and entry[0] > now:
+        if entry is not None and entry[0] > now and not _expired(entry):
             return local.version, entry
         found = cache.get(page_key)
-        if found is not None and found[0] == local.version:
+        if found is not None and found[0] == local.version and not _expired(found):
             entry = (now + PAGE_TIMEOUT, *found[1:])
             _remember(page_key, entry)
             return local.version, entry
@@ -114,7 +119,12 @@ def _lookup(page_key: str) -> tuple[str, tuple | None]:
     found = cache.get_many([VERSION_KEY, page_key])
     version = found.get(VERSION_KEY) or _shared_version()
     entry = found.get(page_key)
-    return version, entry if entry is not None and entry[0] == version else None
+    return version, entry if entry is not None and entry[0] == version and not _expired(entry) else None
+
+
+def _expired(entry: tuple) -> bool:
+    """An entry's fifth item, when set, is the wall-clock time (epoch seconds) it stops being valid."""
+    return len(entry) > 4 and entry[4] is not None and time.time() >= entry[4]
 
 
 def _remember(page_key: str, entry: tuple) -> None:
@@ -172,7 +182,7 @@ def public_cache(view):
         page_key = f"events:page:{get_language()}:{request.get_full_path()}"
         version, entry = _lookup(page_key)
         if entry is not None:
-            return _respond(request, *entry[1:])
+            return _respond(request, *entry[1:4])
         request.events_csrf_placeholder = True
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming or response.cookies:
@@ -182,9 +192,14 @@ def public_cache(view):
         body = response.content
         content_type = response["Content-Type"]
         uses_csrf = _PLACEHOLDER in body
-        cache.set(page_key, (version, content_type, body, uses_csrf), PAGE_TIMEOUT)
-        if local_seconds() > 0 and version == local.version:
-            _remember(page_key, (time.monotonic() + PAGE_TIMEOUT, content_type, body, uses_csrf))
+        timeout, deadline = PAGE_TIMEOUT, None
+        if (until := getattr(response, "public_cache_until", None)) is not None:
+            deadline = until.timestamp()
+            timeout = min(PAGE_TIMEOUT, math.ceil(deadline - time.time()))
+        if timeout > 0:
+            cache.set(page_key, (version, content_type, body, uses_csrf, deadline), timeout)
+            if local_seconds() > 0 and version == local.version:
+                _remember(page_key, (time.monotonic() + timeout, content_type, body, uses_csrf, deadline))
         return _respond(request, content_type, body, uses_csrf) if uses_csrf else response
 
     return wrapped

@@ -25,7 +25,8 @@ class I18nSitemap(Sitemap):
 
 class StaticSitemap(I18nSitemap):
     def items(self):
-        return ["events:home", "events:news_list", "events:event_list", "events:people_list"]
+        # The call page always exists: it shows the current call, the next one or "no call at the moment".
+        return ["events:home", "events:call", "events:news_list", "events:event_list", "events:people_list"]
 
     def location(self, item):
         return reverse(item)

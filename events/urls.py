@@ -12,6 +12,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.home, name="home"),
     path("programme/", views.programme, name="programme"),
+    path("appel-a-candidatures/", views.call, name="call"),
     path("pages/<slug:slug>/", views.page, name="page"),
     path("actualites/", views.news_list, name="news_list"),
     path("actualites/rss.xml", public_cache(NewsFeed()), name="news_rss"),

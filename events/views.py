@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import calendar, services
+from . import calendar, calls, services
 from .cache import csrf_context, public_cache
 from .forms import EventFilterForm, PeopleFilterForm, RegistrationForm
 from .models import Event, NewsItem, Page, Person, Registration
@@ -70,8 +70,22 @@ def home(request):
             .filter(role=Person.Role.DOCTORAL_STUDENT)
             .filter(Q(year_end__isnull=True) | Q(year_end__gte=year))
         ),
+        **calls.home_context(now),
     }
-    return _render(request, "events/home.html", context)
+    response = _render(request, "events/home.html", context)
+    response.public_cache_until = context["call_changes_at"]  # the call block appears or goes by itself
+    return response
+
+
+@require_GET
+@public_cache
+def call(request):
+    """The call for applications: the current one, else the next one, else the last one's results."""
+    _check(can_view_public_site(request.user))
+    context = calls.page_context()
+    response = _render(request, "events/call.html", context)
+    response.public_cache_until = context["changes_at"]  # opening or closing changes the page
+    return response
 
 
 def _page(request, slug):
