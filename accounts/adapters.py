@@ -1,11 +1,13 @@
-"""allauth adapter: every self-registered account is a candidate."""
+"""allauth adapter: every self-registered account is a candidate; account e-mails go to the e-mail log."""
 
 import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
 from . import roles
@@ -22,6 +24,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return True
+
+    def send_mail(self, template_prefix: str, email, context: dict) -> None:
+        """Render allauth's message as allauth does, then hand it to the messenger: every account
+        e-mail (address confirmation, password reset, notifications) is in the e-mail log with its
+        state, and a failed delivery is retried like any other message."""
+        from notifications import services as messenger
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        for address in message.to:
+            messenger.send_text(template_prefix, address, message.subject, message.body, language=language)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A login made within the reauthentication timeout counts as a recent authentication.

@@ -1,23 +1,26 @@
 """Registrations to events: capacity, waiting list, cancellation with promotion, e-mails.
 
 Every change happens in one transaction holding a lock on the event row
-(``select_for_update``), so the capacity holds when requests arrive together.
+(``select_for_update``), so the capacity holds when requests arrive together. E-mails go through
+the messenger (``notifications.services``), so each one is in the e-mail log with its state.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from notifications import services as messenger
 
 from .models import Event, Registration
 
@@ -144,8 +147,16 @@ def cancel_url(registration: Registration) -> str:
     return settings.SITE_URL + path
 
 
-def send_registration_email(registration: Registration, kind: str) -> None:
-    """``kind``: confirmed, waiting, promoted or cancelled; in the registrant's language."""
+REGISTRATION_EMAIL_KEY = "event_registration_{kind}"
+REGISTRANTS_MESSAGE_KEY = "event_registrants_message"
+
+
+def send_registration_email(registration: Registration, kind: str):
+    """``kind``: confirmed, waiting, promoted or cancelled; in the registrant's language.
+
+    Once per registration and kind (each happens once in a registration's life): two registrations,
+    even of the same address, are two messages; the same one told twice is one.
+    """
     registration.refresh_from_db()
     with translation.override(registration.language):
         context = {
@@ -156,7 +167,14 @@ def send_registration_email(registration: Registration, kind: str) -> None:
         }
         subject = render_to_string(f"events/email/{kind}_subject.txt", context).strip()
         body = render_to_string(f"events/email/{kind}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
+    return messenger.send_text(
+        REGISTRATION_EMAIL_KEY.format(kind=kind),
+        registration.email,
+        subject,
+        body,
+        language=registration.language,
+        dedupe_key=f"events.registration:{registration.pk}:{kind}",
+    )
 
 
 def registrations_csv(event: Event) -> str:
@@ -175,13 +193,25 @@ def _csv_safe(value: str) -> str:
 
 
 def email_registrants(event: Event, *, subject: str, body: str, include_waiting: bool) -> int:
-    """Send one message to each registrant (one e-mail each: addresses are not disclosed)."""
+    """Send one message to each registrant (one e-mail each: addresses are not disclosed).
+
+    Each sending is a new batch: staff who send the same text twice mean it, and it goes twice;
+    within a batch each registration gets it once.
+    """
     statuses = [Registration.Status.CONFIRMED] + ([Registration.Status.WAITING] if include_waiting else [])
-    recipients = list(event.registrations.filter(status__in=statuses).values_list("email", flat=True))
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    registrations = list(event.registrations.filter(status__in=statuses).order_by("created_at", "id"))
+    batch = uuid.uuid4().hex
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    for registration in registrations:
+        messenger.send_text(
+            REGISTRANTS_MESSAGE_KEY,
+            registration.email,
+            subject,
+            body,
+            language=language,
+            dedupe_key=f"events.registrants_message:{event.pk}:{batch}:{registration.pk}",
+        )
+    return len(registrations)
 
 
 REGISTRATION_RETENTION_DAYS = 90

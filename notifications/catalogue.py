@@ -15,11 +15,22 @@ _SIGN_EN = "\n--\nCity of Paris CIFRE programme\n"
 _DATE_FR = '|date:"j F Y"'
 _DATE_EN = '|date:"j F Y"'
 
+# Every kind of message in the e-mail log, by key (the log's filter lists them). The first four
+# have texts staff edit (``DEFAULTS``); the others are written in file templates (events) or by
+# staff at the time of sending, and the account e-mails are allauth's, keyed by template prefix.
 LABELS = {
     "obligation_due_soon": _("Rappel : document à transmettre avant l'échéance"),
     "obligation_forfeit_soon": _("Alerte : subvention perdue à la date limite"),
     "obligation_overdue": _("Relance : échéance dépassée"),
     "quarterly_summary": _("Synthèse trimestrielle : à facturer"),
+    "event_registration_confirmed": _("Événement : inscription confirmée"),
+    "event_registration_waiting": _("Événement : inscription sur liste d'attente"),
+    "event_registration_promoted": _("Événement : place libérée, inscription confirmée"),
+    "event_registration_cancelled": _("Événement : inscription annulée"),
+    "event_registrants_message": _("Événement : message de l'équipe aux inscrit·e·s"),
+    "account/email/email_confirmation_signup": _("Compte : confirmation de l'adresse à l'inscription"),
+    "account/email/email_confirmation": _("Compte : confirmation de l'adresse"),
+    "account/email/password_reset_key": _("Compte : réinitialisation du mot de passe"),
 }
 
 DEFAULTS = {

@@ -1,10 +1,16 @@
 """The messenger: render a stored template, record the message, send it once, retry failures.
 
-``send`` writes the log row under its unique ``dedupe_key`` first (committed on its own when
-called outside a transaction, as the scheduler does), then delivers it. A second call with the
-same key, a rerun of a daily job or a concurrent worker finds the row and sends nothing. A
-delivery that raises is kept as "failed" and retried later by ``retry_failed`` with an
-exponential backoff; a delivery is attempted under a row lock, so two retry runs never both send.
+Every message the application sends goes through here, so the e-mail log holds them all:
+``send`` for the texts staff edit (reminders, summaries), ``send_text`` for a text already
+written (event registrations from their file templates, a staff message to registrants, the
+account e-mails of allauth via ``accounts.adapters``).
+
+Both write the log row under its unique ``dedupe_key`` first (committed on its own when called
+outside a transaction, as the scheduler does), then deliver it. A second call with the same key,
+a rerun of a daily job or a concurrent worker finds the row and sends nothing; a call without a
+key gets a fresh one, so a message meant to go twice goes twice. A delivery that raises is kept
+as "failed" and retried later by ``retry_failed`` with an exponential backoff; a delivery is
+attempted under a row lock, so two retry runs never both send.
 """
 
 from __future__ import annotations
@@ -84,12 +90,34 @@ def send(key: str, to, context: dict, language: str | None = None, dedupe_key: s
         existing.just_created = False
         return existing
     rendered = render(key, language, {**context, "recipient_email": address})
+    return _log_and_deliver(key, address, user, language, dedupe_key, rendered)
+
+
+def send_text(
+    key: str, to, subject: str, body: str, language: str | None = None, dedupe_key: str | None = None
+) -> EmailLog:
+    """Send a message whose text is already written, logged under ``key`` like any other.
+
+    Same rules as ``send``: at most once per ``dedupe_key``, a fresh key when none is given.
+    """
+    address, user, user_language = recipient(to)
+    language = language or user_language
+    dedupe_key = dedupe_key or f"{key}:{uuid.uuid4()}"
+    existing = EmailLog.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        existing.just_created = False
+        return existing
+    rendered = Rendered(" ".join(subject.split())[:255], body)
+    return _log_and_deliver(key, address, user, language, dedupe_key, rendered)
+
+
+def _log_and_deliver(key: str, address: str, user, language: str, dedupe_key: str, rendered: Rendered) -> EmailLog:
     with transaction.atomic():
         log, created = EmailLog.objects.get_or_create(
             dedupe_key=dedupe_key,
             defaults={
-                "template_key": key,
-                "language": language,
+                "template_key": key[:64],
+                "language": language[:8],
                 "to": address,
                 "user": user,
                 "subject": rendered.subject,
