@@ -50,6 +50,20 @@ HINTS = {
         "à l'étape « Laboratoire et direction »."
     ),
 }
+# What each check is about, in plain words: shown before the engine's verdict, and alone while the
+# facts are not known (the engine's message would then read like a verdict on missing answers).
+LABELS = {
+    "masters_held": _("Master obtenu au plus tard à la date d'effet de la convention"),
+    "masters_recent": _("Master obtenu depuis moins de trois ans au dépôt à l'ANRT"),
+    "not_doctor": _("Pas de doctorat déjà obtenu"),
+    "no_other_thesis": _("Pas d'autre thèse commencée"),
+    "enrolment_recent": _("Première inscription en doctorat récente (neuf mois au plus au dépôt)"),
+    "prior_employment": _("Neuf mois au plus déjà travaillés pour la Ville"),
+    "employer_eligible": _("Employeur éligible"),
+    "contract_duration": _("Contrat couvrant toute la convention"),
+    "lab_doctoral_school": _("Laboratoire rattaché à une école doctorale"),
+    "lab_cotutelle": _("Laboratoire en France, ou cotutelle avec un établissement français"),
+}
 # The step where the candidate gives the facts of each check (for "fix it" links).
 STEP_OF = {
     "masters_held": "degree",
@@ -73,6 +87,7 @@ class CheckResult:
     message: str
     hint: str
     step: str | None
+    label: str = ""
 
     @property
     def failing(self) -> bool:
@@ -99,8 +114,12 @@ def engine_input(dossier: Dossier, periods=None) -> rules.EligibilityInput:
     call = dossier.call
     enrolment = dossier.first_enrolment_date if dossier.already_enrolled else None
     duration = rules.default_duration_months(call.planned_effective_date, call.planned_filing_date, enrolment)
-    if periods is None:
-        periods = dossier.work_periods.all() if dossier.worked_for_city else ()
+    # Periods count only while the candidate says they worked for the City: answering "no" again
+    # must not leave earlier periods weighing on the check (they stay stored, in case of a slip).
+    if not dossier.worked_for_city:
+        periods = ()
+    elif periods is None:
+        periods = dossier.work_periods.all()
     lab = None
     if dossier.lab_name:
         lab = rules.Lab(
@@ -136,6 +155,7 @@ def precheck(dossier: Dossier, language: str | None = None, periods=None) -> lis
             message=check.message(language),
             hint=str(HINTS[check.code]) if not check.ok else "",
             step=STEP_OF[check.code],
+            label=str(LABELS[check.code]),
         )
         for check in result.checks
     ]

@@ -74,6 +74,9 @@ class StepForm(forms.ModelForm):
             max_length = getattr(field, "max_length", None)
             if max_length and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.update({"maxlength": max_length, "data-counter": max_length, "rows": 6})
+                # The limit is said in words too (the live counter needs JavaScript).
+                limit = _("%(max)s caractères au plus.") % {"max": f"{max_length:,}".replace(",", "\u202f")}
+                field.help_text = f"{field.help_text} {limit}".strip() if field.help_text else limit
             field.widget.attrs.setdefault("data-autosave", name)
 
 
@@ -166,6 +169,11 @@ class WorkPeriodForm(forms.ModelForm):
 
 
 class BaseWorkPeriodFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Supprimer cette période")
+
     def clean(self):
         super().clean()
         spans = []
@@ -246,6 +254,47 @@ class LabStepForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["lab_doctoral_school"].queryset = DoctoralSchool.objects.all()
         self.fields["lab_doctoral_school"].empty_label = _("— aucune ou je ne sais pas —")
+
+
+class DocumentUploadForm(forms.Form):
+    """One document of the dossier: one form per kind on the documents page, so that a refused file
+    is refused alone, with its message next to its field. The PDF checks are the service's
+    (``services.upload_file``: extension, content, encryption, size, file name)."""
+
+    file = forms.FileField(
+        error_messages={
+            "required": gettext_lazy("Choisissez un fichier PDF à déposer."),
+            "empty": gettext_lazy("Le fichier est vide."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, kind: str, label, replacing: bool = False, **kwargs):
+        super().__init__(*args, prefix=kind, **kwargs)
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
+        self.kind = kind
+        field = self.fields["file"]
+        field.label = _("Remplacer : %(label)s") % {"label": label} if replacing else label
+        field.help_text = _("Un seul fichier PDF, %(max)s au plus, non protégé par un mot de passe.") % {
+            "max": filesizeformat(settings.MAX_UPLOAD_SIZE)
+        }
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing a submitted dossier: a confirmation, and a reason if the candidate wishes."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Je confirme retirer ma candidature : elle ne sera pas examinée."),
+        error_messages={"required": gettext_lazy("Cochez la case pour confirmer le retrait.")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Motif (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

@@ -17,11 +17,20 @@ can_screen_dossiers = is_staff_member
 
 
 def can_apply(user, obj=None) -> Decision:
-    """Any signed-in account that is not a member of the programme's team may apply."""
+    """Any signed-in account may apply, except those whose role rules it out: the programme's team and
+    the evaluators (they judge the dossiers), the departments' contacts (they read them) and doctoral
+    students (they already hold a CIFRE: a second one is not possible)."""
     if not (decision := authenticated(user)):
         return decision
-    if roles.has_role(user, roles.STAFF, roles.ADMIN, roles.EVALUATOR):
-        return deny(_("Les comptes de l'équipe et des évaluateur·rice·s ne peuvent pas déposer de candidature."))
+    if roles.has_role(user, roles.STAFF, roles.ADMIN, roles.EVALUATOR, roles.DEPARTMENT):
+        return deny(
+            _(
+                "Les comptes de l'équipe, des évaluateur·rice·s et des directions de la Ville ne peuvent pas "
+                "déposer de candidature."
+            )
+        )
+    if roles.has_role(user, roles.DOCTORAL_STUDENT):
+        return deny(_("Vous êtes déjà doctorant·e du programme : une nouvelle candidature n'est pas possible."))
     return ALLOW
 
 
@@ -35,6 +44,15 @@ def can_edit_dossier(user, dossier=None) -> Decision:
     if owns(user, dossier):
         return ALLOW
     return deny(_("Vous ne pouvez modifier que votre propre dossier."))
+
+
+def can_follow_dossier(user, dossier=None) -> Decision:
+    """The candidate's own pages of a dossier (status, history, downloads): its candidate only."""
+    if not (decision := authenticated(user)):
+        return decision
+    if owns(user, dossier):
+        return ALLOW
+    return deny(_("Vous ne pouvez consulter que votre propre dossier."))
 
 
 def can_view_dossier(user, dossier=None) -> Decision:

@@ -120,6 +120,8 @@ class SaveResult:
     saved_at: dt.datetime | None = None
     form: object = None
     formset: object = None
+    # Work step: the stored id of each period form ("periods-0" → 12), for an autosaving page.
+    periods: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -180,11 +182,11 @@ def save_step(
         for name in saved:
             setattr(dossier, name, form.cleaned_data.get(name))
         errors = {name: list(errs) for name, errs in form.errors.items()}
-        formset = None
+        formset, period_ids = None, {}
         if step_key == "work" and (period_keys or not partial):
             formset = WorkPeriodFormSet(data=data, queryset=dossier.work_periods.all(), prefix="periods")
             if formset.is_valid():
-                _save_periods(dossier, formset)
+                period_ids = _save_periods(dossier, formset)
                 saved.append("periods")
             else:
                 for index, form_errors in enumerate(formset.errors):
@@ -196,28 +198,69 @@ def save_step(
             dossier.step_versions = {**dossier.step_versions, step_key: current + 1}
             dossier.save(update_fields=[*(n for n in saved if n != "periods"), "step_versions", "updated_at"])
             current += 1
-    return SaveResult(version=current, saved=sorted(saved), errors=errors, saved_at=at, form=form, formset=formset)
+    return SaveResult(
+        version=current,
+        saved=sorted(saved),
+        errors=errors,
+        saved_at=at,
+        form=form,
+        formset=formset,
+        periods=period_ids,
+    )
 
 
-def _save_periods(dossier: Dossier, formset) -> None:
+def _save_periods(dossier: Dossier, formset) -> dict[str, int | None]:
+    """Save the periods of a valid formset; the stored id of each form (``None``: none or deleted).
+
+    An autosaving page does not reload after a new period is stored: it learns its id from the
+    answer and posts it again in the same row, which may be an "extra" form for the formset. So a
+    form's ``id`` (checked against this dossier's periods by the formset) names the row to update,
+    whatever the form's position: saving the same row twice never creates it twice.
+    """
+    ids: dict[str, int | None] = {}
     for form in formset.forms:
-        if not form.has_changed() and not form.instance.pk:
-            continue
+        existing = form.cleaned_data.get("id")
+        period = form.instance if form.instance.pk else existing
         if form.cleaned_data.get("DELETE"):
-            if form.instance.pk:
-                form.instance.delete()
+            if period is not None and period.pk:
+                period.delete()
+            ids[form.prefix] = None
             continue
-        period = form.save(commit=False)
+        if period is None:
+            if not form.has_changed():
+                ids[form.prefix] = None
+                continue
+            period = WorkPeriod(dossier=dossier)
+        for name in ("start", "end", "description"):
+            setattr(period, name, form.cleaned_data.get(name))
         period.dossier = dossier
         period.save()
+        ids[form.prefix] = period.pk
+    return ids
 
 
 # --- Files ------------------------------------------------------------------------------------------
 
 
+# Bidirectional-text controls make "cv\u202efdp.exe" read as "cvexe.pdf": refused with the control characters.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+
+
 def _check_filename(name: str) -> str:
+    """The name shown back to the candidate (the file is stored under a generated name).
+
+    A path (``/``, ``\\``, ``../``) or a control character is refused: not because it could reach
+    the disk (it cannot), but because it is not a name a candidate chose. Two dots inside a name
+    ("Lettre...pdf") are fine.
+    """
     base = name or ""
-    if any(unicodedata.category(c) == "Cc" for c in base) or "/" in base or "\\" in base or ".." in base:
+    if (
+        any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in base)
+        or "/" in base
+        or "\\" in base
+        or base.strip(". ") == ""
+        or base.startswith("..")
+    ):
         raise ValidationError(
             _(
                 "Le nom du fichier contient des caractères non autorisés (/, \\, .. ou caractères de contrôle) : "
@@ -228,6 +271,14 @@ def _check_filename(name: str) -> str:
     if len(base) > 200:
         raise ValidationError(_("Le nom du fichier est trop long (200 caractères au plus)."), code="filename")
     return base
+
+
+def _delete_after_commit(storage_name: str) -> None:
+    """Remove a stored file once the transaction that stopped using it is committed (never before:
+    a rollback would leave a row pointing at nothing)."""
+    from django.core.files.storage import default_storage
+
+    transaction.on_commit(lambda: default_storage.delete(storage_name))
 
 
 def upload_file(dossier_id: int, kind: str, uploaded, user, at: dt.datetime | None = None) -> DossierFile:
@@ -247,24 +298,27 @@ def upload_file(dossier_id: int, kind: str, uploaded, user, at: dt.datetime | No
     uploaded.seek(0)
     pages = len(PdfReader(uploaded, strict=False).pages)
     uploaded.seek(0)
-    with transaction.atomic():
-        dossier = _lock(dossier_id)
-        if f"doc:{kind}" not in editable_items(dossier, at):
-            raise DossierClosed(_closed_reason(dossier, at))
-        previous = list(dossier.files.filter(kind=kind, is_current=True))
-        for old in previous:
-            if dossier.status == Status.DRAFT:
-                old.file.delete(save=False)
-                old.delete()
-            else:
-                old.is_current = False
-                old.save(update_fields=["is_current"])
-        stored = DossierFile(
-            dossier=dossier, kind=kind, original_name=name, size=uploaded.size, pages=pages, sha256=digest.hexdigest()
-        )
-        stored.file.save("upload.pdf", uploaded, save=False)
-        stored.save()
-        _bump(dossier, "documents")
+    stored = DossierFile(kind=kind, original_name=name, size=uploaded.size, pages=pages, sha256=digest.hexdigest())
+    try:
+        with transaction.atomic():
+            dossier = _lock(dossier_id)
+            if f"doc:{kind}" not in editable_items(dossier, at):
+                raise DossierClosed(_closed_reason(dossier, at))
+            for old in dossier.files.filter(kind=kind, is_current=True):
+                if dossier.status == Status.DRAFT:
+                    _delete_after_commit(old.file.name)
+                    old.delete()
+                else:
+                    old.is_current = False
+                    old.save(update_fields=["is_current"])
+            stored.dossier = dossier
+            stored.file.save("upload.pdf", uploaded, save=False)
+            stored.save()
+            _bump(dossier, "documents")
+    except BaseException:
+        if stored.file.name:  # written to disk, but its row was rolled back
+            stored.file.storage.delete(stored.file.name)
+        raise
     return stored
 
 
@@ -275,7 +329,7 @@ def delete_file(dossier_id: int, file_id: int, at: dt.datetime | None = None) ->
         stored = dossier.files.get(pk=file_id, is_current=True)
         if f"doc:{stored.kind}" not in editable_items(dossier, at) or dossier.status != Status.DRAFT:
             raise DossierClosed(_closed_reason(dossier, at))
-        stored.file.delete(save=False)
+        _delete_after_commit(stored.file.name)
         stored.delete()
         _bump(dossier, "documents")
 
