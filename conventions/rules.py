@@ -11,7 +11,8 @@ rounded half-up to the cent, computed exactly with ``Fraction`` before rounding.
 Each decision of RULES.md marked **(decision)** is implemented by one function, named in its
 docstring: ``default_duration_months`` (reduction measured at the filing date, floored),
 ``first_enrolment_year`` (effective date after 1 May), ``_days_worked`` (274 days or more is
-"more than 9 months"), ``_subsidy_total`` (total after a termination), ``_forfeiture_date``
+"more than 9 months"), ``_subsidy_total`` (total after a termination), ``_amounts`` (the
+balance: no instalment above what the total leaves, none after it), ``_forfeiture_date``
 (the literal reading of forfeiture).
 """
 
@@ -409,10 +410,25 @@ def _subsidy_total(annual: Fraction, months: int, periods: Sequence[_Period], te
 
 
 def _amounts(periods: Sequence[_Period], total: Decimal) -> list[Decimal]:
-    """Each instalment rounded to the cent, except the last, which is the balance of the total."""
-    amounts = [round_cents(p.earned) for p in periods[:-1]]
-    if periods:
-        amounts.append(total - sum(amounts, Decimal("0.00")))
+    """The instalments' amounts, in number order; the last one is the balance. **(decision, December 2026)**
+
+    Each instalment is what its quarter earns, rounded to the cent, but at most what the total
+    leaves after the ones before it. The first one that reaches the total (or, failing that, the
+    last quarter's) is the balance, the total minus the others, and is the last instalment: the
+    list can be shorter than ``periods``, and a quarter after the balance gets no instalment.
+    After a suspension the quarters can earn more than the total (the suspended days fell in
+    31-day months, the extension runs through February); this keeps the instalments adding up
+    to the total, none negative or zero.
+    """
+    amounts: list[Decimal] = []
+    left = total
+    for number, period in enumerate(periods, start=1):
+        amount = round_cents(period.earned)
+        if amount >= left or number == len(periods):
+            amounts.append(left)
+            break
+        amounts.append(amount)
+        left -= amount
     return amounts
 
 
@@ -538,6 +554,7 @@ def plan_convention(facts: Facts, as_of: date, *, check_received: bool = True) -
     periods = _periods(facts.effective_date, end, annual, suspensions)
     total = _subsidy_total(annual, months, periods, facts.termination_date is not None)
     amounts = _amounts(periods, total)
+    periods = periods[: len(amounts)]  # no instalment after the balance (§4)
     raw_obligations = _obligations(facts, end, periods, suspensions)
 
     if check_received:

@@ -96,6 +96,49 @@ def test_termination_removes_later_instalments_and_keeps_vanished_obligations():
     }
 
 
+def test_suspension_in_31_day_months_stores_the_balance_as_instalment_13():
+    """RULES.md §4 (amended): without the balance rule the quarter of 1 April 2029 got -75.27 and
+    recording the suspension failed on the ``amount >= 0`` constraint. Now instalment 13 is the
+    balance, that quarter gets no row, and the 13 rows are updated in place (same ids)."""
+    as_of = dt.date(2026, 6, 1)
+    convention = ConventionFactory(
+        effective_date=dt.date(2026, 2, 1), submission_date=dt.date(2026, 1, 10), as_of=as_of
+    )
+    assert convention.instalments.count() == 13  # before: 1 Feb 2026 – 31 Jan 2029, Q1 2026 … Q1 2029
+    ids = dict(convention.instalments.values_list("number", "pk"))
+    services.add_suspension(convention, dt.date(2027, 7, 1), dt.date(2027, 8, 29), reason="Arrêt maladie", as_of=as_of)
+    convention.refresh_from_db()
+    assert convention.end_date == dt.date(2029, 4, 1)
+    rows = list(convention.instalments.order_by("number"))
+    assert [row.number for row in rows] == list(range(1, 14))
+    assert [row.amount for row in rows] == [
+        Decimal("2333.33"),
+        *[Decimal("3500.00")] * 5,
+        Decimal("1241.94"),
+        *[Decimal("3500.00")] * 5,
+        Decimal("3424.73"),
+    ]
+    assert sum(row.amount for row in rows) == Decimal("42000.00")
+    assert all(row.amount > 0 for row in rows)
+    assert (rows[-1].period_start, rows[-1].period_end, rows[-1].due_date) == (
+        dt.date(2029, 1, 1),
+        dt.date(2029, 3, 31),
+        dt.date(2029, 3, 31),
+    )
+    assert {row.number: row.pk for row in rows} == ids
+    assert not Instalment.objects.filter(convention=convention, period_end__gte=dt.date(2029, 4, 1)).exists()
+    final = convention.obligations.get(key="final_evaluation")
+    assert (final.gates, final.due_date) == ([13], dt.date(2029, 5, 1))
+    assert "final_evaluation" in rows[-1].gated_by
+    assert not any("final_evaluation" in row.gated_by for row in rows[:-1])
+
+    # Deleting the suspension brings back the quarter of the end date as the balance (row 13 again).
+    services.delete_suspension(convention.suspensions.get(), as_of=as_of)
+    rows = list(convention.instalments.order_by("number"))
+    assert (len(rows), rows[-1].period_end, rows[-1].amount) == (13, dt.date(2029, 1, 31), Decimal("1166.67"))
+    assert convention.obligations.get(key="final_evaluation").gates == [13]
+
+
 def test_change_altering_an_invoiced_instalment_is_refused_and_nothing_changes():
     convention = example_a()
     Instalment.objects.filter(convention=convention, number=13).update(invoiced_on=dt.date(2026, 5, 5))

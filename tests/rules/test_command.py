@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,62 @@ def test_plan_example_a_through_the_command(monkeypatch):
         "status": "missed",
     }
     assert list(result) == ["duration_months", "end_date", "obligations", "instalments", "totals"]
+
+
+def test_plan_balance_after_a_suspension_in_31_day_months_through_the_command(monkeypatch):
+    """RULES.md §4 (amended), its example: instalment 13 is the balance; 1 April 2029 earns none."""
+    payload = {
+        "effective_date": "2026-02-01",
+        "annual_subsidy": "14000.00",
+        "duration_months": 36,
+        "as_of": "2029-06-01",
+        "suspensions": [{"start": "2027-07-01", "end": "2027-08-29"}],
+        "received": {
+            "employment_contract": "2026-01-20",
+            "hiring_declaration": "2026-01-20",
+            "enrolment:2025": "2026-02-10",
+            "collaboration_contract": "2026-07-15",
+            "enrolment:2026": "2026-09-20",
+            "activity_report:1": "2027-02-01",
+            "enrolment:2027": "2027-09-20",
+            "activity_report:2": "2028-04-01",
+            "enrolment:2028": "2028-09-20",
+            "final_evaluation": "2029-04-15",
+        },
+    }
+    code, out, err = run("plan", payload, monkeypatch=monkeypatch)
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["end_date"] == "2029-04-01"
+    amounts = [line["amount"] for line in result["instalments"]]
+    assert amounts == ["2333.33", *["3500.00"] * 5, "1241.94", *["3500.00"] * 5, "3424.73"]
+    assert sum(Decimal(a) for a in amounts) == Decimal("42000.00")
+    assert result["instalments"][-1] == {
+        "number": 13,
+        "period_start": "2029-01-01",
+        "period_end": "2029-03-31",
+        "due_date": "2029-03-31",
+        "amount": "3424.73",
+        "gated_by": [
+            "activity_report:1",
+            "activity_report:2",
+            "collaboration_contract",
+            "employment_contract",
+            "enrolment:2028",
+            "final_evaluation",
+            "hiring_declaration",
+        ],
+        "status": "payable",  # since the final evaluation was received, 2029-04-15
+    }
+    final = next(o for o in result["obligations"] if o["key"] == "final_evaluation")
+    assert (final["due"], final["forfeits_on"], final["status"]) == ("2029-05-01", "2029-10-01", "received")
+    assert result["totals"] == {
+        "subsidy": "42000.00",
+        "payable": "42000.00",
+        "withheld": "0.00",
+        "forfeited": "0.00",
+        "upcoming": "0.00",
+    }
 
 
 def test_plan_reads_a_file_and_accepts_numbers(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -221,15 +222,57 @@ def test_anniversary_counts_suspensions_pushed_past_by_earlier_ones():
     assert rules.anniversary(date(2025, 10, 1), 12, suspensions) == date(2027, 1, 31)
 
 
-def test_last_instalment_balance_can_be_negative_after_a_suspension():
-    """RULES.md §3-4 taken literally: a suspension in 31-day months is made up in February and
-    March, so the months already paid exceed the total, and the one-day last quarter is a
-    negative balance. The issue's property "no amount is negative" cannot hold here; we keep
-    the specification and flag it (see the closing note of issue 3)."""
-    result = plan(effective_date=date(2026, 2, 1), suspensions=(Suspension(date(2027, 7, 1), date(2027, 8, 29)),))
+SUSPENSION_IN_31_DAY_MONTHS = (Suspension(date(2027, 7, 1), date(2027, 8, 29)),)
+
+
+def test_balance_after_a_suspension_in_31_day_months_is_reached_before_the_end():
+    """RULES.md §4, amended (decision, December 2026), its example: the 59 suspended days fell in
+    July and August, the extension runs through February and March, so the quarters earn more than
+    the total. Instalment 13 (Q1 2029) reaches the total: it is the balance and the last instalment;
+    the quarter of the end date (1 April 2029) gets no instalment, not a zero or negative one."""
+    result = plan(effective_date=date(2026, 2, 1), suspensions=SUSPENSION_IN_31_DAY_MONTHS)
     assert result.end_date == date(2029, 4, 1)
-    assert result.instalments[-1].amount == Decimal("-75.27")
-    assert sum(i.amount for i in result.instalments) == Decimal("42000.00")
+    amounts = [line.amount for line in result.instalments]
+    assert amounts == [
+        Decimal("2333.33"),  # February and March 2026
+        *[Decimal("3500.00")] * 5,
+        Decimal("1241.94"),  # Q3 2027: 2/31 of August + September
+        *[Decimal("3500.00")] * 5,
+        Decimal("3424.73"),  # the balance: 42,000.00 - 38,575.27 (the quarter earns 3,500.00)
+    ]
+    assert sum(amounts) == result.totals["subsidy"] == Decimal("42000.00")
+    last = result.instalments[-1]
+    assert (last.number, last.period_start, last.period_end, last.due_date) == (
+        13,
+        date(2029, 1, 1),
+        date(2029, 3, 31),
+        date(2029, 3, 31),
+    )
+    assert not any(line.period_end >= date(2029, 4, 1) for line in result.instalments)
+    assert result.obligation("final_evaluation").gates == (13,)
+    assert (result.obligation("final_evaluation").due, result.obligation("final_evaluation").forfeits_on) == (
+        date(2029, 5, 1),  # still end + 1 month and end + 6 months: the end date does not move
+        date(2029, 10, 1),
+    )
+    assert "final_evaluation" in last.gated_by
+    assert result.obligation("enrolment:2028").gates == (11, 12, 13)
+    assert result.totals["upcoming"] == Decimal("0.00")  # as of 2030: all forfeited (nothing received)
+    assert result.totals["forfeited"] == Decimal("42000.00")
+
+
+def test_balance_reached_exactly_by_a_quarter_ends_the_instalments():
+    """A quarter whose rounded earnings equal what the total leaves is the balance; the next
+    quarter would get zero, so it gets no instalment."""
+    periods = [
+        rules._Period(date(2026, 1, 1), date(2026, 3, 31), date(2026, 3, 31), Fraction(3500)),
+        rules._Period(date(2026, 4, 1), date(2026, 6, 30), date(2026, 6, 30), Fraction(3500)),
+        rules._Period(date(2026, 7, 1), date(2026, 7, 1), date(2026, 9, 30), Fraction(38)),
+    ]
+    assert rules._amounts(periods, Decimal("7000.00")) == [Decimal("3500.00"), Decimal("3500.00")]
+    assert rules._amounts(periods, Decimal("7010.00")) == [Decimal("3500.00"), Decimal("3500.00"), Decimal("10.00")]
+    assert rules._amounts(periods, Decimal("7100.00")) == [Decimal("3500.00"), Decimal("3500.00"), Decimal("100.00")]
+    assert rules._amounts(periods, Decimal("3000.00")) == [Decimal("3000.00")]
+    assert rules._amounts([], Decimal("0.00")) == []
 
 
 @pytest.mark.parametrize(

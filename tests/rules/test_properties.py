@@ -3,12 +3,13 @@
 HYPOTHESIS_EXAMPLES=3000 for a deeper search (150 by default, to keep CI fast).
 """
 
+import calendar
 import os
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conventions import rules
@@ -32,6 +33,16 @@ def conventions(draw):
         end = rules.add_months(start, 1) - ONE_DAY + timedelta(days=draw(st.integers(0, 240)))
         suspensions.append(Suspension(start, end))
         cursor = end + timedelta(days=1 + draw(st.integers(0, 120)))
+    if suspensions and draw(st.booleans()):
+        # Stretch the last suspension so that the end falls in the first days of a quarter: where the
+        # quarters can earn more than the total and the balance comes early (RULES.md §4, amended).
+        last = suspensions[-1]
+        minimum = rules.days_inclusive(last.start, rules.add_months(last.start, 1) - ONE_DAY)
+        end_before = rules.scheduled_end(effective, months, suspensions[:-1])
+        target = rules.quarter_bounds(end_before + timedelta(days=minimum))[1] + timedelta(
+            days=1 + draw(st.integers(0, 5))
+        )
+        suspensions[-1] = Suspension(last.start, last.start + timedelta(days=(target - end_before).days - 1))
     draw(st.randoms()).shuffle(suspensions)  # the input order must not matter
     scheduled = rules.scheduled_end(effective, months, suspensions)
     termination = None
@@ -82,15 +93,57 @@ def test_every_full_quarter_earns_a_quarter_of_the_annual_subsidy(facts):
             assert line.amount == quarter
 
 
+def _working_days(start, end, suspensions):
+    return rules.days_inclusive(start, end) - sum(rules.overlap_days(start, end, s.start, s.end) for s in suspensions)
+
+
+def _earned(start, end, annual, suspensions):
+    """What [start, end] earns, day by day (independent of the engine's month-by-month sum)."""
+    total, day = Fraction(0), start
+    while day <= end:
+        if not any(s.start <= day <= s.end for s in suspensions):
+            total += Fraction(annual) / 12 / calendar.monthrange(day.year, day.month)[1]
+        day += ONE_DAY
+    return total
+
+
+RULES_4_EXAMPLE = Facts(  # RULES.md §4: instalment 13 is the balance, 1 April 2029 earns none
+    effective_date=date(2026, 2, 1),
+    annual_subsidy=Decimal("14000"),
+    duration_months=36,
+    suspensions=(Suspension(date(2027, 7, 1), date(2027, 8, 29)),),
+)
+
+
 @PROFILE
 @given(conventions())
-def test_no_amount_is_negative(facts):
+@example(RULES_4_EXAMPLE)
+def test_every_amount_is_positive_and_nothing_follows_the_balance(facts):
+    """RULES.md §4 (amended, December 2026), suspensions and terminations included: every amount
+    > 0, the sum is the total exactly, each instalment but the last is its quarter's rounded
+    earnings and leaves part of the total, the last is the balance, and a quarter with a
+    non-suspended day after it exists only when the balance reached the total early."""
     plan = rules.plan_convention(facts, facts.effective_date)
-    assert all(line.amount >= 0 for line in plan.instalments[:-1])
-    if plan.instalments and not facts.suspensions:
-        # With suspensions the balance can go below zero: see
-        # test_edge_cases.test_last_instalment_balance_can_be_negative_after_a_suspension.
-        assert plan.instalments[-1].amount >= 0
+    lines, total = plan.instalments, plan.totals["subsidy"]
+    assert all(line.amount > 0 for line in lines)
+    assert sum(line.amount for line in lines) == total
+    if not lines:
+        assert total == 0
+        return
+    paid = Decimal("0.00")
+    for line in lines[:-1]:
+        assert line.amount == rules.round_cents(
+            _earned(line.period_start, line.period_end, facts.annual_subsidy, facts.suspensions)
+        )
+        paid += line.amount
+        assert paid < total  # no instalment before the last one reaches the total
+    last = lines[-1]
+    assert last.amount == total - paid
+    if _working_days(last.period_end + ONE_DAY, plan.end_date, facts.suspensions) > 0:
+        # Quarters after the balance get no instalment: only because the balance reached the total.
+        earned = rules.round_cents(_earned(last.period_start, last.period_end, facts.annual_subsidy, facts.suspensions))
+        assert earned >= last.amount
+        assert facts.suspensions
 
 
 @PROFILE
@@ -112,12 +165,11 @@ def test_periods_are_disjoint_and_cover_every_non_suspended_day(facts):
         assert line.due_date == rules.quarter_bounds(line.period_start)[1]
 
     def working_days(start, end):
-        return rules.days_inclusive(start, end) - sum(
-            rules.overlap_days(start, end, s.start, s.end) for s in facts.suspensions
-        )
+        return _working_days(start, end, facts.suspensions)
 
+    # Up to the balance: days after it (a balance reached early) are in test_every_amount_is_positive_…
     covered = sum(working_days(line.period_start, line.period_end) for line in lines)
-    assert covered == working_days(facts.effective_date, plan.end_date)
+    assert covered == working_days(facts.effective_date, lines[-1].period_end)
     assert all(working_days(line.period_start, line.period_end) > 0 for line in lines)
 
 
@@ -147,4 +199,8 @@ def test_obligations_are_sorted_and_gate_existing_instalments(facts):
     for line in plan.instalments:
         assert {"employment_contract", "hiring_declaration"} <= set(line.gated_by)
     if plan.instalments:
-        assert plan.instalments[-1].gated_by.count("final_evaluation") == 1
+        # The final evaluation gates the last instalment (the balance), and only it.
+        assert plan.obligation("final_evaluation").gates == (plan.instalments[-1].number,)
+        assert [line.number for line in plan.instalments if "final_evaluation" in line.gated_by] == [
+            plan.instalments[-1].number
+        ]
