@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -46,12 +46,10 @@ def moment(value: dt.datetime) -> str:
     return _("%(date)s à %(time)s, heure de Paris") % {"date": long_date(local.date()), "time": time}
 
 
-def apply_url(call) -> str | None:
-    """The candidate's start page for this call (``applications/urls_candidate.py``)."""
-    try:
-        return reverse("applications:start", args=[call.pk])
-    except NoReverseMatch:  # the candidate's pages are not installed (yet): no button rather than an error
-        return None
+def apply_url(call) -> str:
+    """The candidate's start page for this call (``applications/urls_candidate.py``): a visitor is asked to
+    sign in or sign up first, then comes back there."""
+    return reverse("applications:start", args=[call.pk])
 
 
 def page_context(at: dt.datetime | None = None) -> dict:
