@@ -1,9 +1,10 @@
 """Median server time of the staff dashboard and convention list with 5,000 conventions on PostgreSQL.
 
-Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cifre_bench .venv/bin/python bench/bench_conventions.py`
-(or `make bench`). Target (issue 5): under 300 ms each. It creates (once, kept between runs) the database
-``test_<name>`` with 5,000 conventions whose obligations and instalments come from the rules engine, then
-times each page in-process through Django's test client (full middleware stack, template rendering).
+Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_conventions.py`
+(or `make bench`). Target (issue 5): under 300 ms each. It creates the database ``bench_conventions_<pid>``
+on the server of ``DATABASE_URL`` (``bench/_database.py``: dropped at the end, whatever happens) with 5,000
+conventions whose obligations and instalments come from the rules engine, then times each page in-process
+through Django's test client (full middleware stack, template rendering).
 """
 
 import os
@@ -17,7 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cifre_bench")
+from bench._database import own_database, require_postgres  # noqa: E402
+
+require_postgres("bench_conventions")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cifre.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -171,16 +174,16 @@ def main() -> int:
 
     django.setup()
 
-    from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
-    if connection.vendor != "postgresql":
-        print("bench_conventions needs PostgreSQL: set DATABASE_URL=postgres://…")
-        return 1
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
-    from django.db import transaction
+    with own_database("conventions"):
+        return measure()
+
+
+def measure() -> int:
+    from django.db import connection, transaction
+    from django.test import Client
 
     with transaction.atomic():
         seed()

@@ -1,29 +1,28 @@
 """Foundation figures: PDF rendering and the cost of the page shell and the login flow.
 
 Standalone: `.venv/bin/python bench/bench_foundation.py` (SQLite in a temporary file; set
-DATABASE_URL to measure against PostgreSQL). Prints medians of repeated runs.
+DATABASE_URL=postgres://… to measure against PostgreSQL, in a database ``bench_foundation_<pid>`` of
+its own, dropped at the end: ``bench/_database.py``). Prints medians of repeated runs.
 """
 
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cifre.settings_test")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench._database import own_database  # noqa: E402
 
 
 def median_ms(fn, runs: int = 20) -> float:
@@ -37,7 +36,11 @@ def median_ms(fn, runs: int = 20) -> float:
 
 def main() -> None:
     setup_test_environment()
-    call_command("migrate", verbosity=0, interactive=False)
+    with own_database("foundation"):
+        measure()
+
+
+def measure() -> None:
     from cifre.pdf import render_pdf
     from tests.factories import UserFactory
 

@@ -1,8 +1,9 @@
 """The daily status sweep over 5,000 and 20,000 conventions on PostgreSQL.
 
-Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cifre_bench_sweep .venv/bin/python bench/bench_sweep.py`
+Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_sweep.py`
 (or `make bench`). Targets (issue 6): under 10 s at 5,000 conventions, and at 20,000 no more than 4.5 times
-the 5,000 figure. It builds a throw-away database ``test_<name>``, fills it with conventions whose obligations
+the 5,000 figure. It builds a throw-away database ``bench_sweep_<pid>`` on the server of ``DATABASE_URL``
+(``bench/_database.py``: dropped at the end, whatever happens), fills it with conventions whose obligations
 and instalments come from the rules engine with statuses as they stood 30 days before the sweep date (so the
 sweep has a month of changes to catch up: obligations turning overdue or missed, instalments turning payable,
 withheld or forfeited), times ``subsidies.domain.sweep.sweep`` on that date, then the next day's sweep (the
@@ -22,7 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cifre_bench_sweep")
+from bench._database import own_database, require_postgres  # noqa: E402
+
+require_postgres("bench_sweep")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cifre.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -202,13 +205,9 @@ def main() -> int:
 
     from subsidies.domain.sweep import sweep
 
-    if connection.vendor != "postgresql":
-        print("bench_sweep needs PostgreSQL: set DATABASE_URL=postgres://… (it refuses to run on SQLite).")
-        return 1
     setup_test_environment()
-    test_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     figures = {}
-    try:
+    with own_database("sweep"):
         for count in SIZES:
             started = time.perf_counter()
             with transaction.atomic():
@@ -230,8 +229,6 @@ def main() -> int:
             )
             print(f"  sweep {AS_OF + timedelta(days=1)} (next day):        {daily:6.2f} s, {next_day.total} changes")
             empty()
-    finally:
-        connection.creation.destroy_test_db(test_name, verbosity=0)
     small, large = figures[SIZES[0]], figures[SIZES[1]]
     ratio = large / small
     ok = small < TARGET_SECONDS and ratio <= TARGET_RATIO
