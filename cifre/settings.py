@@ -140,6 +140,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-retry": {"task": "notifications.retry_failed_emails", "schedule": crontab(minute="*/15")},
     # Data retention: event registrations three months after the event.
     "events-purge-registrations": {"task": "events.purge_registrations", "schedule": crontab(hour=4, minute=15)},
+    # Dossiers: requests for missing items past their deadline flagged to staff, then data retention
+    # (unselected dossiers anonymised, old drafts deleted: applications/retention.py). 05:45 Paris time.
+    "applications-daily": {"task": "applications.daily", "schedule": crontab(hour=5, minute=45)},
 }
 
 # --- E-mail: console unless EMAIL_URL is set (smtp://user:password@host:587/?tls=True).

@@ -165,9 +165,10 @@ PRIVACY_FR = """La Ville de Paris est responsable des traitements de données pe
 
 ## Candidat·e·s
 
-- Données : compte (adresse e-mail), dossier de candidature et pièces justificatives, évaluations.
+- Données : compte (adresse e-mail), dossier de candidature (coordonnées, diplôme, inscription en doctorat, périodes de travail pour la Ville, projet de thèse, laboratoire et direction de thèse) et pièces justificatives, évaluations. Ni date de naissance ni photo ; la nationalité n'est demandée que sous la forme « autorisation de travail nécessaire en France : oui ou non ».
 - Finalité : instruire la candidature, l'évaluation scientifique (IEA de Paris) et la décision.
-- Durée : les dossiers non retenus sont anonymisés {retention_months} mois après la décision. Chaque candidat·e peut télécharger ses données depuis son espace.
+- Durée : les dossiers non retenus sont anonymisés {retention_months} mois après la décision. Les pièces déposées et les PDF du dossier sont alors supprimés ; les coordonnées, les textes du dossier, le laboratoire, la direction de thèse, les motifs et les messages échangés (y compris les e-mails envoyés) sont effacés, et le dossier n'est plus relié à votre compte. Seules restent des données statistiques : l'appel, le numéro, le thème, le statut, la discipline, l'année du diplôme, le code d'unité du laboratoire et le résultat de chaque contrôle d'éligibilité. Un brouillon jamais déposé est supprimé {retention_months} mois après la clôture de l'appel. Ce traitement a lieu chaque jour, automatiquement.
+- Vos droits sur le dossier : chaque candidat·e peut télécharger ses données depuis son espace (un fichier JSON et une archive ZIP de ses pièces) et retirer un dossier déposé.
 
 ## Doctorant·e·s et conventions
 
@@ -199,9 +200,10 @@ PRIVACY_EN = """The City of Paris is the controller of the personal data process
 
 ## Candidates
 
-- Data: account (e-mail address), application dossier and supporting documents, evaluations.
+- Data: account (e-mail address), application dossier (contact details, degree, doctoral enrolment, periods worked for the City, thesis project, laboratory and thesis director) and supporting documents, evaluations. No birth date and no photo; nationality is only asked as "needs a work permit in France: yes or no".
 - Purpose: examine the application, the scientific evaluation (IEA de Paris) and the decision.
-- Retention: unsuccessful dossiers are anonymised {retention_months} months after the decision. Every candidate can download their data from their space.
+- Retention: unsuccessful dossiers are anonymised {retention_months} months after the decision. The uploaded documents and the dossier's PDFs are then deleted; the contact details, the dossier's texts, the laboratory, the thesis director, the reasons and the messages exchanged (the e-mails sent included) are erased, and the dossier is no longer linked to your account. Only statistical data remain: the call, the number, the theme, the status, the discipline, the year of the degree, the laboratory's unit code and the result of each eligibility check. A draft never submitted is deleted {retention_months} months after the call closed. This runs every day, automatically.
+- Your rights over the dossier: every candidate can download their data from their space (a JSON file and a ZIP archive of their documents) and withdraw a submitted dossier.
 
 ## Doctoral students and conventions
 
@@ -217,6 +219,38 @@ Doctoral students, alumni, tutors and partners are shown only with their consent
 
 You may access your data, have it corrected or erased, object to its processing or ask for it to be restricted, by writing to the programme team (cifre-staff@example.org) or to the City of Paris data protection officer. You may also lodge a complaint with the [CNIL](https://www.cnil.fr/).
 """
+
+
+# The candidates' section as first shipped (issue 4). A privacy page whose text is still exactly the
+# first one was never edited by staff: ``ensure_legal_pages`` brings it up to date (issue 10 added
+# the dossiers' retention); an edited page is left as staff wrote it.
+FIRST_CANDIDATES_FR = """## Candidat·e·s
+
+- Données : compte (adresse e-mail), dossier de candidature et pièces justificatives, évaluations.
+- Finalité : instruire la candidature, l'évaluation scientifique (IEA de Paris) et la décision.
+- Durée : les dossiers non retenus sont anonymisés {retention_months} mois après la décision. Chaque candidat·e peut télécharger ses données depuis son espace.
+"""
+
+FIRST_CANDIDATES_EN = """## Candidates
+
+- Data: account (e-mail address), application dossier and supporting documents, evaluations.
+- Purpose: examine the application, the scientific evaluation (IEA de Paris) and the decision.
+- Retention: unsuccessful dossiers are anonymised {retention_months} months after the decision. Every candidate can download their data from their space.
+"""
+
+
+def _section(text: str, heading: str, following: str) -> str:
+    return text[text.index(heading) : text.index(following)].rstrip("\n") + "\n"
+
+
+def first_privacy(retention_months: int) -> dict[str, str]:
+    """The privacy page's bodies as first shipped, for ``retention_months``."""
+    fr = PRIVACY_FR.replace(_section(PRIVACY_FR, "## Candidat·e·s", "## Doctorant·e·s"), FIRST_CANDIDATES_FR)
+    en = PRIVACY_EN.replace(_section(PRIVACY_EN, "## Candidates", "## Doctoral students"), FIRST_CANDIDATES_EN)
+    return {
+        "body_fr": fr.format(retention_months=retention_months),
+        "body_en": en.format(retention_months=retention_months),
+    }
 
 
 def pages(retention_months: int) -> list[dict]:
@@ -251,9 +285,16 @@ def ensure_legal_pages(using: str = "default") -> None:
 
     from .models import Page
 
+    first = first_privacy(settings.RETENTION_MONTHS)
     for data in pages(settings.RETENTION_MONTHS):
         slug = data.pop("slug")
-        Page.objects.using(using).get_or_create(slug=slug, defaults=data)
+        page, created = Page.objects.using(using).get_or_create(slug=slug, defaults=data)
+        if not created and slug == "donnees-personnelles":
+            unedited = [name for name in ("body_fr", "body_en") if getattr(page, name) == first[name]]
+            for name in unedited:
+                setattr(page, name, data[name])
+            if unedited:
+                page.save(using=using)
 
 
 def on_post_migrate(sender, using: str = "default", **kwargs) -> None:
