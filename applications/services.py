@@ -21,7 +21,16 @@ from accounts import roles
 
 from . import eligibility, steps
 from .forms import STEP_FORMS, WorkPeriodFormSet
-from .models import Call, Dossier, DossierCounter, DossierEvent, DossierFile, MissingItemsRequest, WorkPeriod
+from .models import (
+    MESSAGE_MAX,
+    Call,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    DossierFile,
+    MissingItemsRequest,
+    WorkPeriod,
+)
 
 Status = Dossier.Status
 
@@ -437,6 +446,21 @@ WITHDRAWABLE = (Status.SUBMITTED, Status.MISSING_ITEMS, Status.COMPLETE, Status.
 SCREENABLE = (Status.SUBMITTED, Status.MISSING_ITEMS, Status.COMPLETE, Status.ELIGIBLE, Status.INELIGIBLE)
 
 
+def _too_long(limit: int) -> str:
+    return _("%(limit)s caractères au plus.") % {"limit": limit}
+
+
+def _check_length(name: str, text: str, limit: int = MESSAGE_MAX) -> None:
+    """The database does not bound a text column: a text over its limit is refused here, not truncated."""
+    if len(text) > limit:
+        raise ValidationError({name: _too_long(limit)})
+
+
+def _unlifted_failures(dossier: Dossier) -> list[str]:
+    lifted = set(dossier.overrides.values_list("code", flat=True))
+    return [code for code in eligibility.failing_codes(dossier) if code not in lifted]
+
+
 def _require_staff(user) -> None:
     if not roles.has_role(user, roles.STAFF, roles.ADMIN):
         raise DossierClosed(_("Cette action est réservée à l'équipe du programme."))
@@ -469,6 +493,8 @@ def request_missing_items(dossier_id: int, user, items, message: str, deadline: 
         errors["items"] = _("Élément inconnu : %(items)s.") % {"items": ", ".join(unknown)}
     if not (message or "").strip():
         errors["message"] = _("Expliquez au ou à la candidat·e ce qui manque.")
+    elif len(message.strip()) > MESSAGE_MAX:
+        errors["message"] = _too_long(MESSAGE_MAX)
     if deadline is None or deadline <= now():
         errors["deadline"] = _("La date limite doit être dans le futur.")
     if errors:
@@ -546,11 +572,23 @@ def declare_eligibility(dossier_id: int, user, eligible: bool, reasons: str) -> 
     reasons = (reasons or "").strip()
     if not eligible and not reasons:
         raise ValidationError({"reasons": _("Indiquez les motifs de non-éligibilité : ils sont communiqués.")})
+    _check_length("reasons", reasons)
     with transaction.atomic():
         dossier = _lock(dossier_id)
         if dossier.status not in (Status.SUBMITTED, Status.COMPLETE, Status.ELIGIBLE, Status.INELIGIBLE):
             raise DossierClosed(
                 _("L'éligibilité ne peut être déclarée que pour un dossier déposé et sans demande en cours.")
+            )
+        if eligible and (unlifted := _unlifted_failures(dossier)):
+            # An eligible dossier whose pre-check failed carries a written reason for each failure.
+            raise ValidationError(
+                {
+                    "eligible": _(
+                        "Des contrôles d'éligibilité sont en échec (%(codes)s) : levez chacun avec un motif écrit "
+                        "avant de déclarer le dossier éligible."
+                    )
+                    % {"codes": ", ".join(unlifted)}
+                }
             )
         dossier.status = Status.ELIGIBLE if eligible else Status.INELIGIBLE
         dossier.screening_reasons = reasons
@@ -572,8 +610,11 @@ def override_check(dossier_id: int, user, code: str, reason: str):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Une levée de contrôle doit être motivée par écrit.")})
+    _check_length("reason", reason)
     with transaction.atomic():
         dossier = _lock(dossier_id)
+        if dossier.status not in SCREENABLE:
+            raise DossierClosed(_("Un contrôle ne peut être levé que sur un dossier déposé, en cours d'examen."))
         if code not in eligibility.failing_codes(dossier):
             raise ValidationError({"code": _("Ce contrôle n'est pas en échec pour ce dossier.")})
         override, _created = EligibilityOverride.objects.update_or_create(
