@@ -14,7 +14,7 @@ import shutil
 import pytest
 from django.conf import settings
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -127,13 +127,17 @@ def admin_user(db):
 
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: a test client logged in as that user (second factor already passed)."""
+    """``client_for(user)``: a test client signed in as that user, as a real sign-in leaves it.
+
+    The session records the password and, for a user holding a TOTP device, the second factor
+    (``tests.factories.sign_in``). ``client_for(None)``: a visitor.
+    """
     from django.test import Client
 
     def make(user) -> Client:
         c = Client()
         if user is not None:
-            c.force_login(user)
+            sign_in(c, user)
         return c
 
     return make

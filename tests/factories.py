@@ -18,6 +18,28 @@ def give_second_factor(user) -> str:
     return secret
 
 
+def sign_in(client, user) -> None:
+    """Log ``client`` in as ``user`` with the session a real sign-in leaves.
+
+    ``force_login`` alone records no authentication step, so for staff, evaluators and admins
+    it is a session that never passed the second factor (``accounts.middleware`` turns it
+    away). This writes allauth's own records, through allauth's own function: the password,
+    then the TOTP code when the user holds a device.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    client.force_login(user)
+    request = HttpRequest()
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

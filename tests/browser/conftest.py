@@ -5,10 +5,11 @@ runs with committed transactions, because the live server answers from another t
 """
 
 import os
+import shutil
 
 import pytest
 
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, _missing
 
 # Playwright's sync API runs an event loop in this thread; Django must allow its ORM here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,6 +26,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # Session fixtures run before the function-level service check: without Chromium, skip (or fail
+    # under CI) here rather than erroring on the launch.
+    if not shutil.which(CHROMIUM):
+        _missing(f"this test needs Chromium at {CHROMIUM} (apt-get install chromium)")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -59,13 +64,18 @@ def assert_accessible():
 
 @pytest.fixture
 def login_page(live_server):
-    """``login_page(page, user)``: puts the session cookie of ``user`` into the browser context."""
+    """``login_page(page, user)``: puts the session cookie of ``user`` into the browser context.
+
+    The session is that of a real sign-in, second factor included (``tests.factories.sign_in``).
+    """
     from django.conf import settings
     from django.test import Client
 
+    from tests.factories import sign_in
+
     def login(page, user) -> None:
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
