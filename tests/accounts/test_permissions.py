@@ -175,3 +175,36 @@ def test_home_lands_each_role_on_its_page(every_role, client_for):
         assert response.status_code == 200, name
     response = client_for(every_role["admin"]).get("/espace/")
     assert response["Location"] == "/admin/"
+
+
+@pytest.mark.urls("tests.accounts.urls_permissions")
+@pytest.mark.parametrize("kind", ["compte", "compte-classe"])  # require(), then RequireMixin
+def test_object_checks_answer_alike_for_existing_and_missing_objects(kind, every_role, client_for):
+    """A user who may not see an object learns nothing of its existence: same status, redirect and reason."""
+    other = UserFactory()
+    missing = other.pk + 1000
+    for name, user in every_role.items():
+        client = client_for(user)
+        existing_url, missing_url = f"/permtest/{kind}/{other.pk}/", f"/permtest/{kind}/{missing}/"
+        existing, absent = client.get(existing_url), client.get(missing_url)
+        if name == "visitor":
+            assert (existing["Location"], absent["Location"]) == (
+                f"/compte/login/?next={existing_url}",
+                f"/compte/login/?next={missing_url}",
+            )
+        elif name in ("staff", "admin"):
+            # They may see every account: a missing one is simply not found.
+            assert (existing.status_code, absent.status_code) == (200, 404), name
+        else:
+            answers = [(r.status_code, r.context["reason"]) for r in (existing, absent)]
+            assert answers == [(403, "Ce compte n'est pas le vôtre.")] * 2, name
+        if user is not None and name not in ("staff", "admin"):
+            assert client.get(f"/permtest/{kind}/{user.pk}/").status_code == 200, name
+
+
+@pytest.mark.urls("tests.accounts.urls_permissions")
+@pytest.mark.parametrize("kind", ["compte", "compte-classe"])
+def test_a_visitor_is_sent_to_login_before_any_lookup(kind, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(f"/permtest/{kind}/1/")
+    assert response["Location"] == f"/compte/login/?next=/permtest/{kind}/1/"
