@@ -96,7 +96,9 @@ def main() -> int:
     }
     manage = [PY, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-    subprocess.run([*manage, "seed_demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    # seed_demo runs in DEBUG only (published demo passwords); the server below runs without it.
+    demo_env = {**env, "DJANGO_SETTINGS_MODULE": "cifre.settings", "DEBUG": "true"}
+    subprocess.run([*manage, "seed_demo"], env=demo_env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
     gunicorn = subprocess.Popen(
         [PY, "-m", "gunicorn", "cifre.wsgi:application", "--bind", f"127.0.0.1:{port}",

@@ -1,4 +1,4 @@
-"""seed_demo is idempotent; demo_totp gives the code of demo accounts only, in DEBUG only."""
+"""seed_demo is idempotent, in DEBUG only; demo_totp gives the code of demo accounts only, in DEBUG only."""
 
 import io
 
@@ -19,7 +19,8 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_twice_creates_every_role_once():
+def test_seed_demo_twice_creates_every_role_once(settings):
+    settings.DEBUG = True
     _seed()
     counts = (User.objects.count(), Authenticator.objects.count())
     output = _seed()
@@ -75,3 +76,42 @@ def test_published_secret_is_refused_for_real_accounts():
     with pytest.raises(ValueError, match="demo accounts only"):
         ensure_demo_totp(user)
     assert Authenticator.objects.filter(user=user).count() == 0
+
+
+SEED_REFUSED = (
+    "seed_demo ne fonctionne qu'en développement (DEBUG=true) : "
+    "ses comptes ont des mots de passe et des secrets TOTP publiés."
+)
+
+
+def test_seed_demo_refuses_without_debug_and_writes_nothing(settings):
+    from conventions.models import Convention
+    from events.models import Event, Page
+
+    def counts():
+        return [m.objects.count() for m in (User, Authenticator, Page, Event, Convention)]
+
+    before = counts()
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", stdout=io.StringIO())
+    assert str(refused.value) == SEED_REFUSED
+    assert counts() == before
+    assert before[:2] == [0, 0]
+
+
+def test_seed_demo_command_exits_with_an_error_without_debug(tmp_path):
+    import secrets
+
+    from tests.test_infra_deploy import _manage
+
+    database = tmp_path / "demo.sqlite3"
+    result = _manage(
+        "seed_demo",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        DATABASE_URL=f"sqlite:///{database}",
+        MEDIA_ROOT=str(tmp_path / "private"),
+    )
+    assert (result.returncode, result.stdout, result.stderr.strip()) == (1, "", f"CommandError: {SEED_REFUSED}")
+    assert database.exists() is False
