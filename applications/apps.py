@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Candidatures")
+
+    def ready(self) -> None:
+        from notifications import catalogue
+
+        from . import emails
+
+        catalogue.register(emails.LABELS, emails.DEFAULTS, emails.SAMPLE_CONTEXT)

@@ -153,6 +153,18 @@ SAMPLE_CONTEXT = {
 VARIABLES = {key: ", ".join(sorted(ctx)) for key, ctx in SAMPLE_CONTEXT.items()}
 
 
+def register(labels: dict, defaults: dict, sample_context: dict) -> None:
+    """Add another app's messages (called from its ``AppConfig.ready``: notifications imports no app).
+
+    They are then seeded and restored after ``migrate``, listed in the log's filter and in the
+    template editor, and an edited text is checked against their sample context, like these.
+    """
+    LABELS.update(labels)
+    DEFAULTS.update(defaults)
+    SAMPLE_CONTEXT.update(sample_context)
+    VARIABLES.update({key: ", ".join(sorted(ctx)) for key, ctx in sample_context.items()})
+
+
 def ensure_default_templates(using: str = "default") -> None:
     """Create the French and English text of any message that has none; staff edits are kept."""
     from .models import EmailTemplate

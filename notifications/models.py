@@ -51,6 +51,8 @@ class EmailLog(models.Model):
     )
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("texte"))
+    # Stored private files sent with the message ({name, filename, mimetype}), read again at each attempt.
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
     status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(_("erreur"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)

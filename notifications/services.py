@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -46,6 +47,21 @@ class TemplateMissing(LookupError):
 class Rendered:
     subject: str
     body: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A stored private file sent with a message: its storage name, the name the recipient sees, its type.
+
+    The log keeps this reference, not the bytes: every delivery, a retry included, reads the file again.
+    """
+
+    name: str
+    filename: str
+    mimetype: str = "application/octet-stream"
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "filename": self.filename, "mimetype": self.mimetype}
 
 
 def compile_text(source: str):
@@ -77,8 +93,15 @@ def recipient(to) -> tuple[str, object | None, str]:
     return to.email, to, getattr(to, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
-def send(key: str, to, context: dict, language: str | None = None, dedupe_key: str | None = None) -> EmailLog:
-    """Send message ``key`` to a user or an address, at most once per ``dedupe_key``.
+def send(
+    key: str,
+    to,
+    context: dict,
+    language: str | None = None,
+    dedupe_key: str | None = None,
+    attachments: list[Attachment] = (),
+) -> EmailLog:
+    """Send message ``key`` to a user or an address, at most once per ``dedupe_key``, with ``attachments``.
 
     Returns the log row: ``log.just_created`` is False when the key was already used (nothing sent).
     """
@@ -90,7 +113,7 @@ def send(key: str, to, context: dict, language: str | None = None, dedupe_key: s
         existing.just_created = False
         return existing
     rendered = render(key, language, {**context, "recipient_email": address})
-    return _log_and_deliver(key, address, user, language, dedupe_key, rendered)
+    return _log_and_deliver(key, address, user, language, dedupe_key, rendered, attachments)
 
 
 def send_text(
@@ -111,7 +134,9 @@ def send_text(
     return _log_and_deliver(key, address, user, language, dedupe_key, rendered)
 
 
-def _log_and_deliver(key: str, address: str, user, language: str, dedupe_key: str, rendered: Rendered) -> EmailLog:
+def _log_and_deliver(
+    key: str, address: str, user, language: str, dedupe_key: str, rendered: Rendered, attachments=()
+) -> EmailLog:
     with transaction.atomic():
         log, created = EmailLog.objects.get_or_create(
             dedupe_key=dedupe_key,
@@ -122,6 +147,7 @@ def _log_and_deliver(key: str, address: str, user, language: str, dedupe_key: st
                 "user": user,
                 "subject": rendered.subject,
                 "body": rendered.body,
+                "attachments": [attachment.as_dict() for attachment in attachments],
             },
         )
     if not created:
@@ -159,8 +185,12 @@ def deliver(log_id: int, now: datetime | None = None) -> EmailLog:
         log.status = EmailLog.Status.SENDING
         log.save(update_fields=["attempts", "last_attempt_at", "status"])
     try:
-        EmailMessage(log.subject, log.body, settings.DEFAULT_FROM_EMAIL, [log.to]).send(fail_silently=False)
-    except Exception as exc:  # any backend error: keep it, retry later
+        message = EmailMessage(log.subject, log.body, settings.DEFAULT_FROM_EMAIL, [log.to])
+        for attachment in log.attachments:  # read at each attempt: a retry carries the files again
+            with default_storage.open(attachment["name"], "rb") as handle:
+                message.attach(attachment["filename"], handle.read(), attachment["mimetype"])
+        message.send(fail_silently=False)
+    except Exception as exc:  # any backend error, or an attached file gone: keep it, retry later
         log.status = EmailLog.Status.FAILED
         log.error = f"{type(exc).__name__}: {exc}"[:2000]
         log.next_attempt_at = now + _backoff(log.attempts) if log.attempts < MAX_ATTEMPTS else None
