@@ -573,3 +573,31 @@ def test_a_criterion_of_another_call_cannot_be_posted_into_this_grid(staff_clien
         foreign.label_fr,
     )
     assert grid_state(call) == before
+
+
+# --- Lists make a fixed number of queries -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_call_list_makes_the_same_queries_whatever_its_rows(rows, staff_client, django_assert_num_queries):
+    for year in range(rows):
+        call = CallFactory(year=2040 + year)
+        submitted_dossier(call)
+        DossierFactory(call=call)
+    # session, user, roles, second factor, count, page (with its four counts as subqueries)
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("applications:staff_calls"))
+    assert [(c.theme_count, c.criterion_count, c.submitted_count, c.draft_count) for c in response.context["page"]] == [
+        (1, 2, 1, 1)
+    ] * rows
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_call_page_makes_the_same_queries_whatever_its_themes(rows, staff_client, django_assert_num_queries):
+    call = CallFactory(year=2031)
+    for _ in range(rows - 1):
+        ThemeFactory(call=call).readers.add(role_user("department"))
+    # session, user, roles, second factor, call, themes, readers, criteria, first submission, counts (2)
+    with django_assert_num_queries(11):
+        response = staff_client.get(reverse("applications:staff_call", args=[call.pk]))
+    assert len(response.context["themes"]) == rows
