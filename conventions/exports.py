@@ -1,4 +1,7 @@
-"""CSV and XLSX exports of the staff convention list (same filters as the screen)."""
+"""CSV and XLSX exports of the staff convention list (same filters as the screen).
+
+Every cell goes through ``cifre.spreadsheets.safe_row`` (formula injection).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cifre.spreadsheets import safe_row
 
 from .queries import missing_summary
 from .templatetags.conventions_tags import obligation_label
@@ -62,22 +67,20 @@ def _filename(ext: str) -> str:
     return f"conventions-{timezone.localdate().isoformat()}.{ext}"
 
 
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text cells (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _csv_text(value) -> str:
+    """A protected cell as CSV text: dates in ISO format, nothing for None."""
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def conventions_csv(queryset) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(_header())
+    writer.writerow(safe_row(_header()))
     for row in _rows(queryset):
-        writer.writerow(
-            ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else _safe_cell(str(v))) for v in row]
-        )
+        writer.writerow([_csv_text(cell) for cell in safe_row(row)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
@@ -88,9 +91,9 @@ def conventions_xlsx(queryset) -> HttpResponse:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Conventions")[:31])
-    sheet.append(_header())
+    sheet.append(safe_row(_header()))
     for row in _rows(queryset):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

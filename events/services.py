@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cifre.spreadsheets import safe_row
 from notifications import services as messenger
 
 from .models import Event, Registration
@@ -178,18 +179,14 @@ def send_registration_email(registration: Registration, kind: str):
 
 
 def registrations_csv(event: Event) -> str:
+    """Every cell through ``safe_row``: a name or an address such as ``=1+2@…`` is not a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Nom"), _("E-mail"), _("Statut"), _("Inscrit·e le"), _("Langue")])
+    writer.writerow(safe_row([_("Nom"), _("E-mail"), _("Statut"), _("Inscrit·e le"), _("Langue")]))
     for reg in event.registrations.exclude(status=Registration.Status.CANCELLED).order_by("status", "created_at"):
         created = timezone.localtime(reg.created_at).strftime("%Y-%m-%d %H:%M")
-        writer.writerow([_csv_safe(reg.name), reg.email, reg.get_status_display(), created, reg.language])
+        writer.writerow(safe_row([reg.name, reg.email, reg.get_status_display(), created, reg.language]))
     return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formulas typed into a name (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def email_registrants(event: Event, *, subject: str, body: str, include_waiting: bool) -> int:
