@@ -53,6 +53,10 @@ FULL_DURATION_MONTHS = 36
 MAX_PRIOR_EMPLOYMENT_DAYS = 273
 TIME_BAR_WARNING_MONTHS = 54  # four and a half years (Art. 14: time-barred after five)
 CENT = Decimal("0.01")
+# The dates the engine computes with (RULES.md §1): every date it is given lies in this range.
+# Beyond it a plan would reach past ``date.max``; the application's date fields use it too.
+DATE_MIN = date(1990, 1, 1)
+DATE_MAX = date(2100, 12, 31)
 
 
 # --- Errors and their messages ------------------------------------------------------------
@@ -63,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "invalid_date": {
         "fr": "date invalide (format attendu AAAA-MM-JJ)",
         "en": "invalid date (expected YYYY-MM-DD)",
+    },
+    "date_out_of_range": {
+        "fr": "date hors limites : elle doit se situer entre le {low} et le {high}",
+        "en": "date out of range: it must lie between {low} and {high}",
     },
     "invalid_amount": {
         "fr": "montant invalide : un nombre décimal strictement positif est attendu",
@@ -314,8 +322,32 @@ def anniversary(effective_date: date, k: int, suspensions: Sequence[Suspension])
     return moment
 
 
+def check_dates(dates: Iterable[tuple[str, date | None]]) -> None:
+    """Refuse the first date outside ``DATE_MIN``–``DATE_MAX``, tied to its field (``None``: not given).
+
+    Called first by every entry point that takes dates, so the arithmetic never meets a date it
+    cannot compute with (``date(9999, 12, 31) + 36 months`` does not exist).
+    """
+    for name, value in dates:
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise RuleError(name, "date_out_of_range", low=DATE_MIN, high=DATE_MAX)
+
+
+def _fact_dates(facts: Facts) -> Iterable[tuple[str, date | None]]:
+    yield "effective_date", facts.effective_date
+    yield "submission_date", facts.submission_date
+    yield "doctoral_enrolment_date", facts.doctoral_enrolment_date
+    for index, suspension in enumerate(facts.suspensions):
+        yield f"suspensions[{index}].start", suspension.start
+        yield f"suspensions[{index}].end", suspension.end
+    yield "termination_date", facts.termination_date
+    for key, received in facts.received.items():
+        yield f"received.{key}", received
+
+
 def validate_facts(facts: Facts) -> None:
     """Refuse what breaks §3; raise the first ``RuleError`` found, tied to its input field."""
+    check_dates(_fact_dates(facts))
     if not isinstance(facts.annual_subsidy, Decimal) or not facts.annual_subsidy.is_finite():
         raise RuleError("annual_subsidy", "invalid_amount")
     if facts.annual_subsidy <= 0:
@@ -544,6 +576,7 @@ def instalment_status(due_date: date, payable_on: date | None, lost_on: date | N
 
 def plan_convention(facts: Facts, as_of: date, *, check_received: bool = True) -> Plan:
     """Duration, end, instalments, obligations and their statuses as of ``as_of``."""
+    check_dates([("as_of", as_of)])
     validate_facts(facts)
     months = duration_of(facts)
     suspensions = tuple(sorted(facts.suspensions, key=lambda s: s.start))
@@ -836,6 +869,19 @@ def _check(code: str, ok: bool, suffix: str, **params: object) -> Check:
 
 def check_eligibility(data: EligibilityInput) -> EligibilityResult:
     """The ten checks of §2, in order. R is the date ANRT receives the dossier."""
+    check_dates(
+        [
+            ("reference_date", data.reference_date),
+            ("effective_date", data.effective_date),
+            ("masters_date", data.masters_date),
+            ("doctoral_enrolment_date", data.doctoral_enrolment_date),
+            *(
+                (f"employment_periods[{index}].{bound}", getattr(period, bound))
+                for index, period in enumerate(data.employment_periods)
+                for bound in ("start", "end")
+            ),
+        ]
+    )
     r, e, masters = data.reference_date, data.effective_date, data.masters_date
     checks: list[Check] = []
 

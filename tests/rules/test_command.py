@@ -263,6 +263,17 @@ def test_plan_as_of_defaults_to_today_in_paris(monkeypatch):
             "received.employment_contract",
         ),
         ({"effective_date": "2025-03-17", "annual_subsidy": "14000", "received": ["employment_contract"]}, "received"),
+        # Dates the engine cannot compute with (issue 9): refused on their field, not "input: ValueError".
+        ({"effective_date": "9999-12-31", "annual_subsidy": "14000"}, "effective_date"),
+        (
+            {
+                "effective_date": "2025-03-17",
+                "annual_subsidy": "14000",
+                "suspensions": [{"start": "2026-01-01", "end": "9999-12-31"}],
+            },
+            "suspensions[0].end",
+        ),
+        ({"effective_date": "2025-03-17", "annual_subsidy": "14000", "as_of": "0001-01-01"}, "as_of"),
     ],
 )
 def test_plan_bad_input(payload, field, monkeypatch):
@@ -341,6 +352,10 @@ def test_eligibility_in_french_and_english(monkeypatch):
         ),
         ({"reference_date": "2025-06-01", "effective_date": "2025-10-01", "lab": {"abroad": "no"}}, "lab.abroad"),
         ({"reference_date": "2025-06-01", "effective_date": "2025-10-01", "is_doctor": 0}, "is_doctor"),
+        (
+            {"reference_date": "2025-06-01", "effective_date": "2025-10-01", "masters_date": "0001-01-01"},
+            "masters_date",
+        ),
     ],
 )
 def test_eligibility_bad_input(payload, field, monkeypatch):
