@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from cifre.bounds import PlausibleDateFormField, YearField
 from subsidies.models import Instalment
 
 from . import rules
@@ -29,6 +30,27 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class PlausibleDateFilter(django_filters.DateFilter):
+    """A date in the plausible range (``cifre.bounds``): a bad value is an error next to the field."""
+
+    field_class = PlausibleDateFormField
+
+
+class YearFilter(django_filters.Filter):
+    """The year of a date field, between the plausible range's years: ``?year=0`` or a 20-digit number
+    is an error next to the field, not a server error in the year lookup."""
+
+    field_class = YearField
+
+
+def filtered(filterset: django_filters.FilterSet):
+    """The filterset's rows, or none when a filter value is refused (its error is shown next to the field:
+    a list that silently ignored it would look filtered when it is not)."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 class ConventionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Numéro ANRT ou nom"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=Convention.Status.choices, empty_label=_("Tous"))
@@ -36,7 +58,7 @@ class ConventionFilter(django_filters.FilterSet):
         label=_("Direction d'accueil"), queryset=HostDepartment.objects.all(), empty_label=_("Toutes")
     )
     lab = django_filters.ModelChoiceFilter(label=_("Laboratoire"), queryset=Lab.objects.all(), empty_label=_("Tous"))
-    year = django_filters.NumberFilter(label=_("Année de début"), field_name="effective_date", lookup_expr="year")
+    year = YearFilter(label=_("Année de début"), field_name="effective_date", lookup_expr="year")
     missing = django_filters.ChoiceFilter(
         label=_("Document manquant"),
         choices=[("any", _("N'importe lequel")), *KIND_CHOICES],
@@ -79,16 +101,16 @@ class ObligationFilter(django_filters.FilterSet):
     received = django_filters.ChoiceFilter(
         label=_("Reçu"), choices=YES_NO, method="filter_received", empty_label=_("—")
     )
-    due_from = django_filters.DateFilter(
+    due_from = PlausibleDateFilter(
         label=_("Échéance à partir du"), field_name="due_date", lookup_expr="gte", widget=_date_widget()
     )
-    due_to = django_filters.DateFilter(
+    due_to = PlausibleDateFilter(
         label=_("Échéance jusqu'au"), field_name="due_date", lookup_expr="lte", widget=_date_widget()
     )
-    forfeits_from = django_filters.DateFilter(
+    forfeits_from = PlausibleDateFilter(
         label=_("Perte à partir du"), field_name="forfeits_on", lookup_expr="gte", widget=_date_widget()
     )
-    forfeits_to = django_filters.DateFilter(
+    forfeits_to = PlausibleDateFilter(
         label=_("Perte jusqu'au"), field_name="forfeits_on", lookup_expr="lte", widget=_date_widget()
     )
 
@@ -105,15 +127,13 @@ class InstalmentFilter(django_filters.FilterSet):
     invoiced = django_filters.ChoiceFilter(
         label=_("Facturée"), choices=YES_NO, method="filter_invoiced", empty_label=_("—")
     )
-    due_from = django_filters.DateFilter(
+    due_from = PlausibleDateFilter(
         label=_("Échéance à partir du"), field_name="due_date", lookup_expr="gte", widget=_date_widget()
     )
-    due_to = django_filters.DateFilter(
+    due_to = PlausibleDateFilter(
         label=_("Échéance jusqu'au"), field_name="due_date", lookup_expr="lte", widget=_date_widget()
     )
-    lost_year = django_filters.NumberFilter(
-        label=_("Perdue en (année)"), field_name="convention__lost_on", lookup_expr="year"
-    )
+    lost_year = YearFilter(label=_("Perdue en (année)"), field_name="convention__lost_on", lookup_expr="year")
 
     class Meta:
         model = Instalment

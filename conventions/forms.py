@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import User
+from cifre.bounds import PlausibleDateFormField
 from subsidies.models import RateYear
 
 from . import rules, services
@@ -115,7 +116,11 @@ class ConventionForm(forms.ModelForm):
             self.add_error("duration_reason", _("Indiquez pourquoi la durée signée diffère du calcul."))
         if data.get("contract_type") == Convention.ContractType.PERMANENT:
             data["contract_end_date"] = None
-        elif data.get("contract_type") == Convention.ContractType.FIXED_TERM and not data.get("contract_end_date"):
+        elif (
+            data.get("contract_type") == Convention.ContractType.FIXED_TERM
+            and not data.get("contract_end_date")
+            and "contract_end_date" not in self.errors  # a refused date already says what is wrong
+        ):
             self.add_error("contract_end_date", _("Indiquez la date de fin du CDD."))
         if not effective or self.errors.get("effective_date"):
             return data
@@ -232,7 +237,7 @@ class SuspensionForm(forms.ModelForm):
 
 
 class TerminationForm(forms.Form):
-    termination_date = forms.DateField(label=_("Date de rupture"), widget=DateInput())
+    termination_date = PlausibleDateFormField(label=_("Date de rupture"), widget=DateInput())
     termination_reason = forms.CharField(
         label=_("Motif"),
         max_length=500,
@@ -266,7 +271,7 @@ class AmendmentForm(forms.ModelForm):
     new_duration_months = forms.IntegerField(
         label=_("Nouvelle durée signée (mois)"), required=False, min_value=1, max_value=rules.FULL_DURATION_MONTHS
     )
-    new_contract_end_date = forms.DateField(
+    new_contract_end_date = PlausibleDateFormField(
         label=_("Nouvelle fin du CDD"),
         required=False,
         widget=DateInput(),
@@ -301,7 +306,8 @@ class AmendmentForm(forms.ModelForm):
                 except rules.RuleError as error:
                     self.add_error("new_duration_months", rule_message(error))
                 else:
-                    self._check_contract_covers(months, data.get("new_contract_end_date"))
+                    if "new_contract_end_date" not in self.errors:  # a refused date already says what is wrong
+                        self._check_contract_covers(months, data.get("new_contract_end_date"))
         elif data.get("new_contract_end_date"):
             self.add_error("new_contract_end_date", _("La fin du CDD ne se modifie ici que par une prolongation."))
         return data
@@ -339,7 +345,7 @@ class DocumentForm(forms.Form):
     """Staff upload and record the receipt date at once; a doctoral student only uploads."""
 
     file = PdfFileField(label=_("Document (PDF)"))
-    received_on = forms.DateField(
+    received_on = PlausibleDateFormField(
         label=_("Reçu par l'ANRT le"), widget=DateInput(), required=False, help_text=_("Par défaut : aujourd'hui.")
     )
 
@@ -361,7 +367,7 @@ class DocumentForm(forms.Form):
 
 
 class ConfirmDocumentForm(forms.Form):
-    received_on = forms.DateField(label=_("Reçu par l'ANRT le"), widget=DateInput())
+    received_on = PlausibleDateFormField(label=_("Reçu par l'ANRT le"), widget=DateInput())
 
     def clean_received_on(self):
         day = self.cleaned_data["received_on"]

@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cifre.bounds import BoundedTextField, PlausibleDateField
+
 ANRT_NUMBER_RE = r"^\d{4}/\d{4}$"
 
 
@@ -62,7 +64,7 @@ class Employer(models.Model):
     name = models.CharField(_("nom"), max_length=255)
     siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
     kind = models.CharField(_("nature"), max_length=32, choices=Kind.choices, default=Kind.LOCAL_AUTHORITY)
-    address = models.TextField(_("adresse"))
+    address = BoundedTextField(_("adresse"), max_length=500)
 
     class Meta:
         verbose_name = _("employeur")
@@ -189,10 +191,10 @@ class Convention(models.Model):
         validators=[RegexValidator(ANRT_NUMBER_RE, _("Le numéro ANRT s'écrit AAAA/NNNN, par exemple 2025/0123."))],
         error_messages={"unique": _("Une convention porte déjà ce numéro ANRT.")},
     )
-    committee_date = models.DateField(_("date du comité"))
-    submission_date = models.DateField(_("date de dépôt à l'ANRT"))
-    effective_date = models.DateField(_("date d'effet"))
-    doctoral_enrolment_date = models.DateField(_("date de première inscription en doctorat"), null=True, blank=True)
+    committee_date = PlausibleDateField(_("date du comité"))
+    submission_date = PlausibleDateField(_("date de dépôt à l'ANRT"))
+    effective_date = PlausibleDateField(_("date d'effet"))
+    doctoral_enrolment_date = PlausibleDateField(_("date de première inscription en doctorat"), null=True, blank=True)
     duration_months = models.PositiveSmallIntegerField(
         _("durée (mois)"), help_text=_("Calculée selon les règles CIFRE, ou durée signée si elle est renseignée.")
     )
@@ -205,21 +207,21 @@ class Convention(models.Model):
     )
     duration_reason = models.CharField(_("motif de la durée signée"), max_length=500, blank=True)
     contract_type = models.CharField(_("contrat de travail"), max_length=16, choices=ContractType.choices)
-    contract_end_date = models.DateField(_("fin du CDD"), null=True, blank=True)
+    contract_end_date = PlausibleDateField(_("fin du CDD"), null=True, blank=True)
     gross_salary = models.DecimalField(_("salaire annuel brut (€)"), max_digits=10, decimal_places=2)
     work_permit_required = models.BooleanField(_("autorisation de travail nécessaire"), default=False)
-    defence_date = models.DateField(_("date de soutenance"), null=True, blank=True)
+    defence_date = PlausibleDateField(_("date de soutenance"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # Rates of the effective date's year, frozen when the convention is recorded (RULES.md §4).
     rate_year = models.PositiveSmallIntegerField(_("année du barème"))
     annual_subsidy = models.DecimalField(_("subvention annuelle (€)"), max_digits=10, decimal_places=2)
     minimum_salary = models.DecimalField(_("salaire minimum (€)"), max_digits=10, decimal_places=2)
-    termination_date = models.DateField(_("date de rupture"), null=True, blank=True)
+    termination_date = PlausibleDateField(_("date de rupture"), null=True, blank=True)
     termination_reason = models.CharField(_("motif de la rupture"), max_length=500, blank=True)
     # Derived from the rules engine at each recomputation, stored for lists and filters.
-    end_date = models.DateField(_("date de fin"), null=True, blank=True)
-    lost_on = models.DateField(_("subvention perdue à partir du"), null=True, blank=True)
-    next_deadline = models.DateField(_("prochaine échéance"), null=True, blank=True, db_index=True)
+    end_date = PlausibleDateField(_("date de fin"), null=True, blank=True)
+    lost_on = PlausibleDateField(_("subvention perdue à partir du"), null=True, blank=True)
+    next_deadline = PlausibleDateField(_("prochaine échéance"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -271,8 +273,8 @@ class Amendment(models.Model):
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
     kind = models.CharField(_("nature"), max_length=16, choices=Kind.choices)
-    date = models.DateField(_("date"))
-    description = models.TextField(_("description"), blank=True)
+    date = PlausibleDateField(_("date"))
+    description = BoundedTextField(_("description"), max_length=2000, blank=True)
     file = models.FileField(_("document"), upload_to=amendment_upload_to, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -291,8 +293,8 @@ class Amendment(models.Model):
 
 class Suspension(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="suspensions")
-    start = models.DateField(_("début"))
-    end = models.DateField(_("fin"))
+    start = PlausibleDateField(_("début"))
+    end = PlausibleDateField(_("fin"))
     reason = models.CharField(_("motif"), max_length=255, blank=True)
 
     history = HistoricalRecords()
@@ -319,9 +321,9 @@ class Obligation(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="obligations")
     key = models.CharField(_("clé"), max_length=40)
     kind = models.CharField(_("nature"), max_length=32, db_index=True)
-    due_date = models.DateField(_("échéance"), db_index=True)
-    forfeits_on = models.DateField(_("perte des droits le"), null=True, blank=True, db_index=True)
-    received_on = models.DateField(_("reçu par l'ANRT le"), null=True, blank=True)
+    due_date = PlausibleDateField(_("échéance"), db_index=True)
+    forfeits_on = PlausibleDateField(_("perte des droits le"), null=True, blank=True, db_index=True)
+    received_on = PlausibleDateField(_("reçu par l'ANRT le"), null=True, blank=True)
     received_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -359,7 +361,7 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("déposé par")
     )
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
-    received_on = models.DateField(_("reçu par l'ANRT le"), null=True, blank=True)
+    received_on = PlausibleDateField(_("reçu par l'ANRT le"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

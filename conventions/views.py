@@ -19,7 +19,7 @@ from subsidies.domain.invoicing import instalment_payment_states
 from subsidies.models import Instalment, RateYear
 
 from . import exports, history, queries, reference, rules, services
-from .filters import KIND_LABELS, ConventionFilter, InstalmentFilter, ObligationFilter
+from .filters import KIND_LABELS, ConventionFilter, InstalmentFilter, ObligationFilter, filtered
 from .forms import (
     AmendmentForm,
     ConfirmDocumentForm,
@@ -69,11 +69,13 @@ def dashboard(request):
     return render(request, "conventions/dashboard.html", {"board": board, "kind_labels": KIND_LABELS})
 
 
-@require(can_manage_conventions)
-def convention_list(request):
-    filterset = ConventionFilter(request.GET or None, queryset=queries.convention_list())
-    qs = filterset.qs if filterset.is_bound else queries.convention_list()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _filter_status(filterset) -> int:
+    """400 when a filter value is refused: the list comes back with the error next to the filter."""
+    return 400 if filterset.is_bound and not filterset.is_valid() else 200
+
+
+def _convention_list_page(request, filterset):
+    page = Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.attach_missing_counts(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -81,43 +83,52 @@ def convention_list(request):
         request,
         "conventions/convention_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
+        status=_filter_status(filterset),
     )
 
 
 @require(can_manage_conventions)
+def convention_list(request):
+    return _convention_list_page(request, ConventionFilter(request.GET or None, queryset=queries.convention_list()))
+
+
+@require(can_manage_conventions)
 def convention_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     filterset = ConventionFilter(request.GET or None, queryset=queries.convention_list())
-    qs = filterset.qs if filterset.is_bound else queries.convention_list()
+    if _filter_status(filterset) != 200:  # no file for a refused filter: the list says why
+        return _convention_list_page(request, filterset)
     if fmt == "csv":
-        return exports.conventions_csv(qs)
-    if fmt == "xlsx":
-        return exports.conventions_xlsx(qs)
-    raise Http404
+        return exports.conventions_csv(filtered(filterset))
+    return exports.conventions_xlsx(filtered(filterset))
 
 
 @require(can_manage_conventions)
 def obligation_list(request):
     filterset = ObligationFilter(request.GET or None, queryset=queries.obligation_list())
-    qs = filterset.qs if filterset.is_bound else queries.obligation_list()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "conventions/obligation_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode(), "kind_labels": KIND_LABELS},
+        status=_filter_status(filterset),
     )
 
 
 @require(can_manage_conventions)
 def instalment_list(request):
     filterset = InstalmentFilter(request.GET or None, queryset=queries.instalment_list())
-    qs = filterset.qs if filterset.is_bound else queries.instalment_list()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "conventions/instalment_list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+        request,
+        "conventions/instalment_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+        status=_filter_status(filterset),
     )
 
 

@@ -41,5 +41,5 @@ class PeopleFilterForm(forms.Form):
 
 class EmailRegistrantsForm(forms.Form):
     subject = forms.CharField(label=_("Objet"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("Message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}))
     include_waiting = forms.BooleanField(label=_("Écrire aussi aux personnes en liste d'attente"), required=False)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cifre.bounds import BoundedTextField, PlausibleDateField, PlausibleDateTimeField, validate_plausible_year
+
 colour_validator = RegexValidator(
     r"^#(?:[0-9a-fA-F]{3}){1,2}$", _("Indiquez une couleur au format #rgb ou #rrggbb (par exemple #1f4e79).")
 )
@@ -68,13 +70,13 @@ class ContentBase(models.Model):
 class Page(ContentBase):
     title_fr = models.CharField(_("titre (français)"), max_length=200)
     title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
-    summary_fr = models.TextField(_("en bref (français)"), blank=True)
-    summary_en = models.TextField(_("en bref (anglais)"), blank=True)
-    body_fr = models.TextField(_("texte (français, Markdown)"), blank=True)
-    body_en = models.TextField(_("texte (anglais, Markdown)"), blank=True)
+    summary_fr = BoundedTextField(_("en bref (français)"), max_length=1_000, blank=True)
+    summary_en = BoundedTextField(_("en bref (anglais)"), max_length=1_000, blank=True)
+    body_fr = BoundedTextField(_("texte (français, Markdown)"), max_length=100_000, blank=True)
+    body_en = BoundedTextField(_("texte (anglais, Markdown)"), max_length=100_000, blank=True)
     colour = models.CharField(_("couleur"), max_length=7, blank=True, validators=[colour_validator])
     source_url = models.URLField(_("adresse d'origine"), blank=True)
-    published_on = models.DateField(_("date de publication"), null=True, blank=True)
+    published_on = PlausibleDateField(_("date de publication"), null=True, blank=True)
     news = models.ManyToManyField("NewsItem", blank=True, related_name="pages", verbose_name=_("actualités liées"))
     events = models.ManyToManyField("Event", blank=True, related_name="pages", verbose_name=_("événements liés"))
     people = models.ManyToManyField("Person", blank=True, related_name="pages", verbose_name=_("personnes liées"))
@@ -96,11 +98,11 @@ class Page(ContentBase):
 class NewsItem(ContentBase):
     title_fr = models.CharField(_("titre (français)"), max_length=200)
     title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
-    summary_fr = models.TextField(_("résumé (français)"), blank=True)
-    summary_en = models.TextField(_("résumé (anglais)"), blank=True)
-    body_fr = models.TextField(_("texte (français, Markdown)"), blank=True)
-    body_en = models.TextField(_("texte (anglais, Markdown)"), blank=True)
-    published_at = models.DateTimeField(_("publiée le"), default=timezone.now)
+    summary_fr = BoundedTextField(_("résumé (français)"), max_length=1_000, blank=True)
+    summary_en = BoundedTextField(_("résumé (anglais)"), max_length=1_000, blank=True)
+    body_fr = BoundedTextField(_("texte (français, Markdown)"), max_length=50_000, blank=True)
+    body_en = BoundedTextField(_("texte (anglais, Markdown)"), max_length=50_000, blank=True)
+    published_at = PlausibleDateTimeField(_("publiée le"), default=timezone.now)
     is_published = models.BooleanField(_("publiée"), default=True)
 
     class Meta:
@@ -126,14 +128,14 @@ class Event(ContentBase):
     title_fr = models.CharField(_("nom (français)"), max_length=200)
     title_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
     event_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.OTHER)
-    start = models.DateTimeField(_("début"), null=True, blank=True, help_text=_("Vide : « date à venir »."))
-    end = models.DateTimeField(_("fin"), null=True, blank=True)
+    start = PlausibleDateTimeField(_("début"), null=True, blank=True, help_text=_("Vide : « date à venir »."))
+    end = PlausibleDateTimeField(_("fin"), null=True, blank=True)
     place = models.CharField(_("lieu"), max_length=300, blank=True)
     outside_address = models.CharField(_("adresse extérieure"), max_length=300, blank=True)
-    summary_fr = models.TextField(_("résumé (français)"), blank=True)
-    summary_en = models.TextField(_("résumé (anglais)"), blank=True)
-    description_fr = models.TextField(_("description (français, Markdown)"), blank=True)
-    description_en = models.TextField(_("description (anglais, Markdown)"), blank=True)
+    summary_fr = BoundedTextField(_("résumé (français)"), max_length=1_000, blank=True)
+    summary_en = BoundedTextField(_("résumé (anglais)"), max_length=1_000, blank=True)
+    description_fr = BoundedTextField(_("description (français, Markdown)"), max_length=20_000, blank=True)
+    description_en = BoundedTextField(_("description (anglais, Markdown)"), max_length=20_000, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Vide : sans limite."))
     registration_open = models.BooleanField(_("inscriptions ouvertes"), default=False)
     cancelled = models.BooleanField(_("annulé"), default=False)
@@ -181,12 +183,16 @@ class Person(ContentBase):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, blank=True)
     thesis_title_fr = models.CharField(_("titre de la thèse (français)"), max_length=400, blank=True)
     thesis_title_en = models.CharField(_("titre de la thèse (anglais)"), max_length=400, blank=True)
-    bio_fr = models.TextField(_("présentation (français, Markdown)"), blank=True)
-    bio_en = models.TextField(_("présentation (anglais, Markdown)"), blank=True)
+    bio_fr = BoundedTextField(_("présentation (français, Markdown)"), max_length=10_000, blank=True)
+    bio_en = BoundedTextField(_("présentation (anglais, Markdown)"), max_length=10_000, blank=True)
     host_department = models.CharField(_("direction d'accueil"), max_length=200, blank=True)
     lab = models.CharField(_("laboratoire"), max_length=200, blank=True)
-    year_start = models.PositiveSmallIntegerField(_("année de début"), null=True, blank=True)
-    year_end = models.PositiveSmallIntegerField(_("année de fin"), null=True, blank=True)
+    year_start = models.PositiveSmallIntegerField(
+        _("année de début"), null=True, blank=True, validators=[validate_plausible_year]
+    )
+    year_end = models.PositiveSmallIntegerField(
+        _("année de fin"), null=True, blank=True, validators=[validate_plausible_year]
+    )
     theses_fr_url = models.URLField(_("lien theses.fr"), blank=True)
     hal_url = models.URLField(_("lien HAL"), blank=True)
     consent = models.BooleanField(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cifre.bounds import BoundedTextField
+
 
 class EmailTemplate(models.Model):
     """One message in one language. Subject and body use the Django template language (plain text)."""
@@ -11,8 +13,8 @@ class EmailTemplate(models.Model):
     key = models.CharField(_("message"), max_length=64)
     language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("objet"), max_length=255)
-    body = models.TextField(_("texte"))
-    help_text = models.TextField(_("variables disponibles"), blank=True)
+    body = BoundedTextField(_("texte"), max_length=20_000)
+    help_text = BoundedTextField(_("variables disponibles"), max_length=2_000, blank=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -50,11 +52,11 @@ class EmailLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     subject = models.CharField(_("objet"), max_length=255)
-    body = models.TextField(_("texte"))
+    body = BoundedTextField(_("texte"), max_length=100_000)
     # Stored private files sent with the message ({name, filename, mimetype}), read again at each attempt.
     attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
     status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    error = models.TextField(_("erreur"), blank=True)
+    error = BoundedTextField(_("erreur"), max_length=2_000, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cifre.bounds import PlausibleDateFormField
 from subsidies.models import Invoice
 
 
@@ -91,7 +92,7 @@ class PaymentForm(StyledForm):
         },
         localize=True,
     )
-    received_on = forms.DateField(
+    received_on = PlausibleDateFormField(
         label=_("Date de réception"),
         widget=DateInput(),
         error_messages={"invalid": _("Saisissez une date valide (JJ/MM/AAAA).")},

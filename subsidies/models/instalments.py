@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cifre.bounds import PlausibleDateField
+
 
 class Instalment(models.Model):
     class Status(models.TextChoices):
@@ -24,15 +26,15 @@ class Instalment(models.Model):
         "conventions.Convention", on_delete=models.CASCADE, related_name="instalments", verbose_name=_("convention")
     )
     number = models.PositiveSmallIntegerField(_("numéro"))
-    period_start = models.DateField(_("début de période"))
-    period_end = models.DateField(_("fin de période"))
-    due_date = models.DateField(_("échéance"), db_index=True)
+    period_start = PlausibleDateField(_("début de période"))
+    period_end = PlausibleDateField(_("fin de période"))
+    due_date = PlausibleDateField(_("échéance"), db_index=True)
     amount = models.DecimalField(_("montant (€)"), max_digits=10, decimal_places=2)
     status = models.CharField(_("statut"), max_length=16, choices=Status.choices, db_index=True)
-    payable_on = models.DateField(_("exigible le"), null=True, blank=True)
+    payable_on = PlausibleDateField(_("exigible le"), null=True, blank=True)
     # Sorted obligation keys (``Obligation.key`` of the same convention) that must be received first.
     gated_by = models.JSONField(_("conditionnée par"), default=list, blank=True)
-    invoiced_on = models.DateField(_("facturée le"), null=True, blank=True)
+    invoiced_on = PlausibleDateField(_("facturée le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cifre.bounds import BoundedTextField, PlausibleDateField
+
 
 def invoice_pdf_upload_to(instance, filename: str) -> str:
     import uuid
@@ -54,7 +56,7 @@ class Invoice(models.Model):
     sequence = models.PositiveIntegerField(_("rang dans l'année"))
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.INVOICE)
     status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.ISSUED, db_index=True)
-    issued_on = models.DateField(_("date d'émission"))
+    issued_on = PlausibleDateField(_("date d'émission"))
     instalment = models.ForeignKey(
         "subsidies.Instalment", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("échéance")
     )
@@ -73,12 +75,12 @@ class Invoice(models.Model):
     # Snapshot at issue: the invoice must read the same forever, whatever later edits.
     employer_name = models.CharField(_("employeur"), max_length=255)
     employer_siret = models.CharField(_("SIRET"), max_length=14)
-    employer_address = models.TextField(_("adresse de l'employeur"))
+    employer_address = BoundedTextField(_("adresse de l'employeur"), max_length=500)
     convention_number = models.CharField(_("numéro ANRT"), max_length=9)
     student_name = models.CharField(_("doctorant·e"), max_length=255)
     instalment_number = models.PositiveSmallIntegerField(_("numéro d'échéance"))
-    period_start = models.DateField(_("début de période"))
-    period_end = models.DateField(_("fin de période"))
+    period_start = PlausibleDateField(_("début de période"))
+    period_end = PlausibleDateField(_("fin de période"))
     amount = models.DecimalField(_("montant (€)"), max_digits=10, decimal_places=2)
     # Every invoice of one "issue invoices" run shares a batch id (the batch ZIP downloads them together).
     batch = models.CharField(_("lot"), max_length=32, blank=True, db_index=True)
@@ -122,7 +124,7 @@ class Payment(models.Model):
     """Money received from ANRT against an invoice; a partial payment leaves the rest due."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("facture"))
-    received_on = models.DateField(_("date de réception"))
+    received_on = PlausibleDateField(_("date de réception"))
     amount = models.DecimalField(_("montant (€)"), max_digits=10, decimal_places=2)
     note = models.CharField(_("référence"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(

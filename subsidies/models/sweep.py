@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cifre.bounds import PlausibleDateField
+
 
 class StatusChange(models.Model):
     class Target(models.TextChoices):
@@ -20,7 +22,7 @@ class StatusChange(models.Model):
     field = models.CharField(_("champ"), max_length=32, default="status")
     old_value = models.CharField(_("ancienne valeur"), max_length=32, blank=True)
     new_value = models.CharField(_("nouvelle valeur"), max_length=32, blank=True)
-    as_of = models.DateField(_("à la date du"))
+    as_of = PlausibleDateField(_("à la date du"))
     created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
 
     class Meta:
