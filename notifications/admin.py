@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from .forms import EmailTemplateForm
 from .models import EmailLog, EmailTemplate
 
 
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(admin.ModelAdmin):
+    form = EmailTemplateForm  # the same check as the staff screen: only what the messenger can render
     list_display = ("key", "language", "subject", "updated_at", "updated_by")
     list_filter = ("key", "language")
     readonly_fields = ("key", "language", "help_text", "updated_at", "updated_by")

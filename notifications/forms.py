@@ -18,11 +18,10 @@ class EmailTemplateForm(forms.ModelForm):
             field.widget.attrs["class"] = "form-control"
 
     def _check(self, name: str, subject: str, body: str):
+        """Compiled and rendered by the messenger's restricted engine: what it cannot send is refused here."""
         error = check_template(subject, body, SAMPLE_CONTEXT.get(self.instance.key, {}))
         if error:
-            raise forms.ValidationError(
-                _("Ce texte contient une balise invalide : %(error)s") % {"error": error}, code="template_syntax"
-            )
+            raise forms.ValidationError(error, code="template")
         return subject if name == "subject" else body
 
     def clean_subject(self):

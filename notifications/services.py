@@ -24,8 +24,10 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Node, TemplateSyntaxError
+from django.template.base import TokenType
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import EmailLog, EmailTemplate
 
@@ -232,10 +234,70 @@ def retry_now(log_id: int, now: datetime | None = None) -> EmailLog:
     return deliver(log_id, now=now)
 
 
-def check_template(subject: str, body: str, sample_context: dict) -> str | None:
-    """The error message of a template that does not compile, or None."""
+# The tags the restricted engine renders in a plain-text message. Every other one is refused when
+# staff save a template: ``include``/``extends``/``block`` need a loader (there is none), ``url``
+# and ``csrf_token`` a request, ``debug`` would print the context, ``load`` has no library to load.
+ALLOWED_TAGS = frozenset(
+    {
+        "autoescape",
+        "comment",
+        "cycle",
+        "filter",
+        "firstof",
+        "for",
+        "if",
+        "ifchanged",
+        "lorem",
+        "now",
+        "regroup",
+        "resetcycle",
+        "spaceless",
+        "templatetag",
+        "verbatim",
+        "widthratio",
+        "with",
+    }
+)
+# Inner and closing tags of the allowed ones: a syntax error on one of them is a mistake, not a refusal.
+_INNER_TAGS = frozenset({"elif", "else", "empty"} | {f"end{tag}" for tag in ALLOWED_TAGS})
+
+
+def _tag_name(token) -> str | None:
+    if token is None or token.token_type != TokenType.BLOCK:
+        return None
+    return (token.contents.split() or [""])[0]
+
+
+def _refused_tag(tag: str) -> str:
+    return _("La balise %(tag)s n'est pas autorisée dans un modèle d'e-mail.") % {"tag": f"{{% {tag} %}}"}
+
+
+def template_problem(source: str, sample_context: dict) -> str | None:
+    """Why staff-written ``source`` cannot be sent (a message in the active language), or None.
+
+    Compiled with the messenger's own engine; every tag of the compiled template must be allowed;
+    then rendered with the sample context, any error being a refusal: what passes here renders
+    when the message is sent.
+    """
     try:
-        render_template(subject, body, settings.LANGUAGE_CODE, sample_context)
+        template = compile_text(source)
     except TemplateSyntaxError as exc:
-        return str(exc)
+        tag = _tag_name(getattr(exc, "token", None))
+        if tag and tag not in ALLOWED_TAGS | _INNER_TAGS:
+            return _refused_tag(tag)
+        return _("Ce texte contient une balise invalide : %(error)s") % {"error": exc}
+    for node in template.nodelist.get_nodes_by_type(Node):
+        tag = _tag_name(getattr(node, "token", None))
+        if tag and tag not in ALLOWED_TAGS:
+            return _refused_tag(tag)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            template.render(Context(sample_context, autoescape=False))
+    except Exception as exc:  # noqa: BLE001 - whatever fails here would fail when sending
+        return _("Ce texte ne peut pas être rendu : %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
     return None
+
+
+def check_template(subject: str, body: str, sample_context: dict) -> str | None:
+    """The first reason why the subject or the body cannot be sent, or None."""
+    return template_problem(subject, sample_context) or template_problem(body, sample_context)
