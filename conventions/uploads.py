@@ -1,6 +1,6 @@
 """Validation of uploaded PDF files, reusable by every app (dossiers, documents, amendments).
 
-The extension is checked, then the content: the file must start like a PDF and parse with pypdf,
+The extension is checked, then the content: the file must start with ``%PDF-`` and parse with pypdf,
 without encryption, with at least one page; its size is capped by ``settings.MAX_UPLOAD_SIZE``.
 """
 
@@ -32,9 +32,11 @@ def validate_pdf(uploaded_file) -> None:
     if size == 0:
         raise ValidationError(_("Le fichier est vide."), code="pdf_empty")
     uploaded_file.seek(0)
-    head = uploaded_file.read(1024)
+    head = uploaded_file.read(5)
     uploaded_file.seek(0)
-    if b"%PDF-" not in head:
+    # At the very start: pypdf (strict=False) would find a PDF after an HTML page, and a browser shown
+    # the file would render the HTML.
+    if head != b"%PDF-":
         raise ValidationError(_("Ce fichier n'est pas un PDF (son contenu ne correspond pas)."), code="pdf_content")
     try:
         reader = PdfReader(uploaded_file, strict=False)
