@@ -171,6 +171,9 @@ class WorkPeriodForm(forms.ModelForm):
 class BaseWorkPeriodFormSet(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        # Django checks a posted id against every period of every dossier: only this dossier's may
+        # be named (another id is refused like a missing one, and nothing is saved).
+        form.fields["id"].queryset = self.get_queryset()
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Supprimer cette période")
 

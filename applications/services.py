@@ -229,6 +229,8 @@ def _save_periods(dossier: Dossier, formset) -> dict[str, int | None]:
     ids: dict[str, int | None] = {}
     for form in formset.forms:
         existing = form.cleaned_data.get("id")
+        if existing is not None and existing.dossier_id != dossier.pk:  # the formset refuses it already
+            raise UnknownField({f"{form.prefix}-id": _("Cette période n'existe pas.")})
         period = form.instance if form.instance.pk else existing
         if form.cleaned_data.get("DELETE"):
             if period is not None and period.pk:
