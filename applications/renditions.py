@@ -304,7 +304,7 @@ def dossier_pdf(dossier: Dossier, version: int, blind: bool = False, language: s
                 part.reader, part.reader_page = placeholder, index
 
         # The cover and its table of contents; its length decides every page number after it.
-        front_pages = 2
+        front_pages = 2  # the cover, then the contents on one page (15 lines at most)
         for _attempt in range(3):
             _number(parts, front_pages)
             cover = PdfReader(
@@ -313,6 +313,8 @@ def dossier_pdf(dossier: Dossier, version: int, blind: bool = False, language: s
             if len(cover.pages) == front_pages:
                 break
             front_pages = len(cover.pages)
+        else:  # never seen: the contents' length does not depend on the numbers it shows
+            logger.error("dossier %s: the table of contents did not settle; its page numbers may be off", dossier.pk)
 
         writer = PdfWriter()
         writer.append(cover, import_outline=False)
@@ -322,7 +324,7 @@ def dossier_pdf(dossier: Dossier, version: int, blind: bool = False, language: s
                 continue
             pages = None if part.reader_page is None else [part.reader_page]
             writer.append(part.reader, pages=pages, import_outline=False)
-        writer.add_outline_item(_("Sommaire"), 0)
+        writer.add_outline_item(_("Sommaire"), 1)
         parent = None
         for part in parts:
             if not part.page:

@@ -209,7 +209,7 @@ def test_one_pdf_has_the_form_then_the_40_pages_with_contents_outline_and_page_n
             outline.extend(("  " + str(sub.title), reader.get_destination_page_number(sub) + 1) for sub in item)
         else:
             outline.append((str(item.title), reader.get_destination_page_number(item) + 1))
-    assert outline == [("Sommaire", 1)] + [
+    assert outline == [("Sommaire", 2)] + [
         (("  " if 1 <= i <= 8 else "") + title, int(pages[title])) for i, title in enumerate(TOC_TITLES)
     ]
 
@@ -382,3 +382,36 @@ def test_submitting_runs_everything_after_the_commit(django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert services.submit(dossier.pk, dossier.candidate)[1] is False
     assert (len(mail.outbox), Rendition.objects.filter(dossier=dossier).count()) == (1, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_render_each_pdf_once_and_send_one_receipt():
+    import threading
+
+    from django.db import connection
+
+    dossier = make_dossier()  # committed: its own run already happened after the submission's commit
+    Rendition.objects.all().delete()
+    EmailLog.objects.all().delete()
+    mail.outbox = []
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            renditions.after_submission(dossier.pk, 1)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(Rendition.objects.values_list("kind", "version")) == [("dossier", 1), ("receipt", 1)]
+    assert (len(mail.outbox), EmailLog.objects.count()) == (1, 1)
