@@ -345,6 +345,23 @@ def test_after_submission_renders_each_pdf_once_and_sends_the_receipt_once():
     ]
 
 
+def test_the_receipt_e_mail_speaks_the_candidates_language():
+    dossier = make_dossier(language="en")
+    mail.outbox = []
+    renditions.after_submission(dossier.pk, 1)
+    message = mail.outbox[0]
+    when = renditions.paris_time(SUBMITTED_AT, "en")
+    assert message.subject == f"[CIFRE] Application {dossier.number}: acknowledgement of receipt"
+    assert message.body.split("\n\n")[:3] == [
+        f"Hello {NAME},",
+        f"Your application no. {dossier.number} ({dossier.call.title_en}) was submitted on {when}.",
+        "The attached acknowledgement lists everything you sent, with the SHA-256 fingerprint of each of your "
+        "6 files: please keep it.",
+    ]
+    assert [name for name, _content, _type in message.attachments] == [renditions.receipt_filename(dossier, 1, "en")]
+    assert EmailLog.objects.get().language == "en"
+
+
 def test_a_blind_call_also_gets_the_blind_variant():
     dossier = make_dossier(blind=True)
     renditions.after_submission(dossier.pk, 1)
