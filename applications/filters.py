@@ -1,7 +1,7 @@
 """Filters of the screening lists (django-filter); the CSV and XLSX exports take the same ones.
 
 A filter value that does not validate (a theme of another call, a 20-digit number, an unknown
-status) is shown with its message next to the field and filters nothing.
+status) is shown with its message next to the field, with no rows and status 400.
 """
 
 from __future__ import annotations
@@ -14,6 +14,19 @@ from conventions.models import HostDepartment
 
 from . import screening
 from .models import Theme
+
+
+def filtered(filterset: django_filters.FilterSet):
+    """The filterset's rows, or none when a filter value is refused (as the conventions' lists do: a list
+    that silently ignored the value would look filtered when it is not)."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+def filter_status(filterset: django_filters.FilterSet) -> int:
+    """400 when a filter value is refused: the list comes back with the error next to the filter."""
+    return 400 if filterset.is_bound and not filterset.is_valid() else 200
 
 
 class DossierFilter(django_filters.FilterSet):

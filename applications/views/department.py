@@ -13,7 +13,7 @@ from accounts import roles
 from accounts.permissions import require
 
 from .. import screening
-from ..filters import DossierFilter
+from ..filters import DossierFilter, filter_status, filtered
 from ..models import Theme
 from ..permissions import can_read_department_dossiers
 from .staff import loaded, page_of, serve_file, serve_rendition, sort_links
@@ -48,7 +48,7 @@ def dossier_list(request):
     themes = readable_themes(request.user).order_by("-call__year", "position", "id")
     filterset = DossierFilter(request.GET or None, queryset=readable_dossiers(request.user), themes=themes)
     sort = screening.sort_key(request.GET.get("sort"))
-    page, notice = page_of(request, filterset.qs.order_by(*screening.SORTS[sort]))
+    page, notice = page_of(request, filtered(filterset).order_by(*screening.SORTS[sort]))
     page.object_list = screening.decorate(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,7 +64,7 @@ def dossier_list(request):
             "query": query.urlencode(),
             "sorts": sort_links(sort_query.urlencode(), sort),
         },
-        status=400 if filterset.is_bound and filterset.errors else 200,
+        status=filter_status(filterset),
     )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require
 
 from .. import calls, exports, screening, services
-from ..filters import DossierFilter
+from ..filters import DossierFilter, filter_status, filtered
 from ..models import Call, Criterion, Dossier, DossierFile, Rendition, Theme
 from ..permissions import can_manage_calls, can_screen_dossiers
 from ..staff_forms import CallForm, CriterionFormSet, EligibilityForm, MissingItemsForm, OverrideForm, ThemeForm
@@ -274,16 +274,12 @@ def grid_edit(request, pk):
 def _filtered(request, call):
     filterset = DossierFilter(request.GET or None, queryset=screening.screening_list(call), call=call)
     sort = screening.sort_key(request.GET.get("sort"))
-    return filterset, filterset.qs.order_by(*screening.SORTS[sort]), sort
+    return filterset, filtered(filterset).order_by(*screening.SORTS[sort]), sort
 
 
-@require(can_screen_dossiers, _call)
-def dossier_list(request, pk):
-    call = _call(request, pk)
-    filterset, qs, sort = _filtered(request, call)
+def _dossier_list_page(request, call, filterset, qs, sort):
     page, notice = page_of(request, qs)
     page.object_list = screening.decorate(page.object_list)
-    query = _query_without_page(request)
     sort_query = request.GET.copy()
     for name in ("page", "sort"):
         sort_query.pop(name, None)
@@ -295,23 +291,31 @@ def dossier_list(request, pk):
             "filter": filterset,
             "page": page,
             "notice": notice,
-            "query": query,
+            "query": _query_without_page(request),
             "sorts": sort_links(sort_query.urlencode(), sort),
             "draft_count": screening.draft_count(call),
         },
-        status=400 if filterset.is_bound and filterset.errors else 200,
+        status=filter_status(filterset),
     )
 
 
 @require(can_screen_dossiers, _call)
-def dossier_export(request, pk, fmt):
+def dossier_list(request, pk):
     call = _call(request, pk)
-    _filterset, qs, _sort = _filtered(request, call)
+    return _dossier_list_page(request, call, *_filtered(request, call))
+
+
+@require(can_screen_dossiers, _call)
+def dossier_export(request, pk, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    call = _call(request, pk)
+    filterset, qs, sort = _filtered(request, call)
+    if filter_status(filterset) != 200:  # no file for a refused filter: the list says why
+        return _dossier_list_page(request, call, filterset, qs, sort)
     if fmt == "csv":
         return exports.dossiers_csv(call, qs)
-    if fmt == "xlsx":
-        return exports.dossiers_xlsx(call, qs)
-    raise Http404
+    return exports.dossiers_xlsx(call, qs)
 
 
 # --- The dossier page and its actions ---------------------------------------------------------------

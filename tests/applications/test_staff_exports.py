@@ -141,10 +141,14 @@ def test_the_export_takes_the_list_filters_and_the_open_request(world, staff_cli
     ]
 
 
-def test_a_bad_filter_exports_the_unfiltered_list(world, staff_client):
-    url = reverse("applications:staff_dossier_export", args=[world["call"].pk, "csv"])
-    rows = csv_rows(staff_client.get(url + "?theme=99999999999999999999"))
-    assert len(rows) == 3
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_refused_filter_gives_the_list_with_its_error_not_a_file(world, staff_client, fmt):
+    url = reverse("applications:staff_dossier_export", args=[world["call"].pk, fmt])
+    response = staff_client.get(url + "?theme=99999999999999999999")
+    assert (response.status_code, response["Content-Type"]) == (400, "text/html; charset=utf-8")
+    assert dict(response.context["filter"].errors) == {
+        "theme": ["Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."]
+    }
 
 
 @pytest.mark.parametrize("rows", [1, 3])
