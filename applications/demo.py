@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import roles
-from accounts.demo import ensure_user
+from accounts.demo import ensure_demo_totp, ensure_user
 
 from . import services
 from .models import Call, Criterion, Dossier, DossierFile, MissingItemsRequest, Theme
@@ -396,6 +396,7 @@ def seed(stdout) -> None:
     themes = _themes(call, departments)
     _grid(call)
     contact = ensure_user(*DEPARTMENT_CONTACT, roles.DEPARTMENT)
+    ensure_demo_totp(contact)  # the role needs a second factor, like staff (published demo secret, README)
     themes["DEVE"].readers.add(contact)
     themes["DU"].readers.add(contact)
 

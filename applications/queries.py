@@ -103,6 +103,16 @@ def eligibility_dates(call: Call) -> dict[str, dt.date]:
     }
 
 
+def apply_refusal(user) -> str:
+    """Why this signed-in account may not apply (staff, evaluators, department contacts, doctoral
+    students), or ``""``; a visitor may: they sign in or sign up on the way."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    from .permissions import can_apply
+
+    return can_apply(user).reason
+
+
 def required_documents() -> list[tuple[str, str]]:
     """``(kind, label)`` of the documents every dossier needs, in the active language."""
     labels = dict(DossierFile.Kind.choices)

@@ -52,7 +52,7 @@ def apply_url(call) -> str:
     return reverse("applications:start", args=[call.pk])
 
 
-def page_context(at: dt.datetime | None = None) -> dict:
+def page_context(at: dt.datetime | None = None, user=None) -> dict:
     """Context of the call page; ``changes_at`` is when the page changes by itself."""
     at = at or timezone.now()
     current = queries.current(at)
@@ -87,6 +87,8 @@ def page_context(at: dt.datetime | None = None) -> dict:
         documents=[label for _kind, label in queries.required_documents()],
         max_size=filesizeformat(settings.MAX_UPLOAD_SIZE),
         apply_url=apply_url(call) if current.state == "open" else None,
+        # Visitors get the cached page: the refusal only concerns signed-in accounts, never cached.
+        apply_refusal=queries.apply_refusal(user) if current.state == "open" else "",
     )
     return context
 

@@ -82,7 +82,7 @@ def home(request):
 def call(request):
     """The call for applications: the current one, else the next one, else the last one's results."""
     _check(can_view_public_site(request.user))
-    context = calls.page_context()
+    context = calls.page_context(user=request.user)
     response = _render(request, "events/call.html", context)
     response.public_cache_until = context["changes_at"]  # opening or closing changes the page
     return response

@@ -38,7 +38,7 @@ MODELS = (User, Call, Theme, Criterion, Dossier, DossierFile, DossierEvent, Miss
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (*MODELS, Rendition, HostDepartment)}
+    return {model.__name__: model.objects.count() for model in (*MODELS, Rendition, HostDepartment, Authenticator)}
 
 
 @pytest.fixture

@@ -268,17 +268,36 @@ def department(db):
     return UserFactory(role="department", second_factor=True)
 
 
-def test_every_role_sees_the_same_public_page(
+def test_every_role_sees_the_call_and_those_who_may_not_apply_are_told_why(
     client_for, candidate, doctoral_student, evaluator, staff, admin_user, department
 ):
     call = open_call()
     theme(call)
     other_candidate = UserFactory(role="candidate")
-    users = [None, candidate, other_candidate, doctoral_student, evaluator, department, staff, admin_user]
-    for user in users:
+    team = (
+        "Les comptes de l'équipe, des évaluateur·rice·s et des directions de la Ville ne peuvent pas déposer de "
+        "candidature."
+    )
+    expected = {
+        None: None,
+        candidate: None,
+        other_candidate: None,
+        doctoral_student: "Vous êtes déjà doctorant·e du programme : une nouvelle candidature n'est pas possible.",
+        evaluator: team,
+        department: team,
+        staff: team,
+        admin_user: team,
+    }
+    for user, refusal in expected.items():
         response = client_for(user).get(URL)
+        body = text(response)
         assert response.status_code == 200, user
-        assert '<h3 class="h5 mb-1">Les arbres et la chaleur</h3>' in text(response)
+        assert '<h3 class="h5 mb-1">Les arbres et la chaleur</h3>' in body
+        if refusal is None:
+            assert f'href="{_start_url(call)}">Déposer ma candidature</a>' in body, user
+        else:
+            assert f'<p class="mb-0">{refusal}</p>' in body.replace("&#x27;", "'"), user
+            assert "Déposer ma candidature" not in body, user
     # Guessed URLs: no call by id or year on the public site.
     for guessed in (f"{URL}{call.pk}/", f"{URL}{call.year}/", "/en/appel-a-candidatures/x/"):
         assert client_for(None).get(guessed).status_code == 404
