@@ -192,14 +192,14 @@ def measure() -> int:
 
     from accounts.models import User
     from accounts.roles import STAFF, grant_role
-    from tests.factories import give_second_factor
+    from tests.factories import give_second_factor, sign_in
 
     staff, created = User.objects.get_or_create(email="staff@bench.example")
     if created:
         grant_role(staff, STAFF)
         give_second_factor(staff)
     client = Client()
-    client.force_login(staff)
+    sign_in(client, staff)  # password and second factor, as staff pages require of the session
     print(f"{COUNT} conventions, PostgreSQL {connection.pg_version // 10000}, median of {RUNS} requests (server time):")
     failures = 0
     for label, url in (
