@@ -33,9 +33,23 @@
     return text;
   }
 
+  function number(value) {
+    try {
+      return value.toLocaleString(document.documentElement.lang || "fr");
+    } catch (error) {
+      return String(value);
+    }
+  }
+
   function csrfToken() {
     var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
     return input ? input.value : "";
+  }
+
+  // The form's data-autosave-state says where the autosave is (pending, saving, saved, error,
+  // stopped): for styles and for the browser tests, which wait for "saved".
+  function setState(value) {
+    form.setAttribute("data-autosave-state", value);
   }
 
   function setStatus(text, kind, link) {
@@ -62,7 +76,7 @@
     }
     var max = parseInt(area.getAttribute("data-counter"), 10);
     var count = area.value.length;
-    counter.textContent = msg("counter", { count: count, max: max });
+    counter.textContent = msg("counter", { count: number(count), max: number(max) });
     counter.classList.toggle("is-near", count > max * 0.9);
   }
 
@@ -105,6 +119,7 @@
   if (!url) {
     return; // read-only page, or a stale one: no autosave
   }
+  setState("idle");
 
   // --- What to send -----------------------------------------------------------------------------
 
@@ -274,11 +289,13 @@
       return;
     }
     dirty[key] = true;
+    setState("pending");
     schedule(delay);
   }
 
   function stop(text, link) {
     stopped = true;
+    setState("stopped");
     if (timer) {
       clearTimeout(timer);
     }
@@ -304,6 +321,7 @@
         appendField(data, key);
       }
     });
+    setState("saving");
     if (!retryDelay) {
       setStatus(msg("saving"), "");
     }
@@ -339,6 +357,7 @@
         });
         retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 30000);
         setStatus(msg("offline"), "error");
+        setState("error");
         schedule(retryDelay);
       })
       .then(function () {
@@ -374,6 +393,7 @@
         precheck.innerHTML = answer.precheck_html;
       }
       var hasErrors = Object.keys(errors).length > 0;
+      setState(Object.keys(dirty).length ? "pending" : "saved");
       setStatus(msg(hasErrors ? "saved-errors" : "saved", { time: answer.saved_at }), hasErrors ? "error" : "saved");
       return;
     }
@@ -386,6 +406,7 @@
       Object.keys(errors).forEach(function (key) {
         showError(key, [].concat(errors[key]));
       });
+      setState("error");
       setStatus(answer.error || "", "error");
       return;
     }

@@ -66,7 +66,10 @@ def test_a_step_shows_the_progress_with_each_steps_completeness(dossier, client)
     html = response.content.decode()
     assert html.count('aria-current="step"') == 1
     assert f'href="/candidatures/{dossier.pk}/etapes/degree/" aria-current="step"' in html
-    assert "À compléter : adresse postale, autorisation de travail nécessaire en France" in html
+    assert (
+        'À compléter<span class="step-state-detail"> : adresse postale, autorisation de travail nécessaire en '
+        "France</span>"
+    ) in html
     # The status region the autosave speaks through is on the page, and the script is a static file.
     assert '<div id="autosave-status" class="autosave-status" role="status" aria-live="polite"></div>' in html
     assert '<script src="/static/applications/autosave.js" defer></script>' in html
