@@ -190,6 +190,35 @@ def test_upcoming_call(client):
     assert (queries.public_call()[1], queries.next_change()) == ("upcoming", paris(year, 1, 5, 9, 30))
 
 
+def test_upcoming_and_closed_calls_in_english(client):
+    year = next_year()
+    call = open_call(opens_at=paris(year, 1, 5, 9, 30), closes_at=paris(year, 3, 1, 12, 0))
+    with translation.override("en"):
+        opens = gettext("%(date)s à %(time)s, heure de Paris") % {"date": f"5 January {year}", "time": "09:30"}
+        closes = gettext("%(date)s à %(time)s, heure de Paris") % {"date": f"1 March {year}", "time": "12:00"}
+        upcoming = gettext("Les candidatures ouvriront le %(opens)s, et fermeront le %(closes)s.") % {
+            "opens": opens,
+            "closes": closes,
+        }
+    body = text(client.get("/en" + URL))
+    assert f'<p class="lead call-state">{upcoming}</p>' in body
+    Call.objects.filter(pk=call.pk).update(
+        year=2025,
+        opens_at=paris(2025, 1, 5, 9, 30),
+        closes_at=paris(2025, 3, 1, 12, 0),
+        results_date=dt.date(2025, 5, 2),
+    )
+    call.refresh_from_db()
+    call.save()
+    with translation.override("en"):
+        closed = gettext("Cet appel est clos depuis le %(closes)s.") % {
+            "closes": gettext("%(date)s à %(time)s, heure de Paris") % {"date": "1 March 2025", "time": "12:00"}
+        }
+        results = gettext("Les résultats ont été communiqués le %(results)s.") % {"results": "2 May 2025"}
+    body = text(client.get("/en" + URL))
+    assert f'<p class="lead call-state">{closed} {results}</p>' in body
+
+
 def test_closed_call_with_its_results_date(client):
     now = timezone.now()
     call = open_call(
