@@ -193,7 +193,7 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CIFRE Ville de Paris"
 # Roles that must hold a second factor before any non-public page.
-SECOND_FACTOR_ROLES = ("staff", "evaluator", "admin")
+SECOND_FACTOR_ROLES = ("staff", "evaluator", "admin", "department")
 
 # --- Internationalisation: French first, English second, Europe/Paris.
 LANGUAGE_CODE = "fr"
