@@ -404,3 +404,14 @@ def test_the_pre_check_shows_a_failing_check_with_its_hint_and_the_step_that_fix
     assert "1 condition n'est pas remplie d'après vos réponses." in html
     assert "Le master doit dater de moins de trois ans à la date de dépôt à l&#x27;ANRT." in html
     assert "Aller à l'étape « Diplôme »" in html
+
+
+def test_the_pre_check_speaks_the_candidates_language(dossier, client):
+    fill(dossier)
+    response = client.get(f"/en{step_url(dossier, 'degree')}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Master&#x27;s degree obtained less than three years ago." in html
+    # The autosave posts to the English address of the same step.
+    assert f'data-autosave-url="/en/candidatures/{dossier.pk}/etapes/degree/autosave"' in html
