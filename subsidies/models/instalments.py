@@ -47,7 +47,7 @@ class Instalment(models.Model):
             models.UniqueConstraint(fields=["convention", "number"], name="subsidies_instalment_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="subsidies_instalment_number_positive"),
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="subsidies_instalment_period"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="subsidies_instalment_amount_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="subsidies_instalment_amount_positive"),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="subsidies_inst_status_due")]
 

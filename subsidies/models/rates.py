@@ -15,8 +15,13 @@ class RateYear(models.Model):
     year = models.PositiveSmallIntegerField(
         _("année"), unique=True, error_messages={"unique": _("Cette année figure déjà dans le barème.")}
     )
+    # At least 100 € a year: below about 1.86 € a quarter with one working day would round to 0.00,
+    # and no instalment may be zero (RULES.md §4, December 2026). The ministry's figure is 14,000 €.
     annual_subsidy = models.DecimalField(
-        _("subvention annuelle (€)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("subvention annuelle (€)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("100"), _("La subvention annuelle est d'au moins 100 €."))],
     )
     minimum_salary = models.DecimalField(
         _("salaire annuel brut minimum (€)"),
@@ -33,7 +38,7 @@ class RateYear(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(annual_subsidy__gt=0) & Q(minimum_salary__gt=0), name="subsidies_rateyear_positive"
+                condition=Q(annual_subsidy__gte=100) & Q(minimum_salary__gt=0), name="subsidies_rateyear_positive"
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000) & Q(year__lte=2100), name="subsidies_rateyear_year_range"
