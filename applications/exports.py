@@ -51,7 +51,7 @@ def rows(queryset):
         for dossier in screening.decorate(queryset[start : start + CHUNK]):
             yield [
                 dossier.number,
-                str(dossier.get_status_display()),
+                dossier.status_label,
                 dossier.last_name,
                 dossier.first_name,
                 dossier.email,

@@ -50,8 +50,8 @@ def test_the_list_makes_the_same_queries_whatever_its_rows(rows, client_for, dja
         submitted_dossier(call, theme)
     client = client_for(reader)
     url = reverse("applications:department_dossiers")
-    # session, user, roles, second factor, count, page, overrides, themes, departments
-    with django_assert_num_queries(9):
+    # session, user, roles, second factor, count, page, overrides, open requests, themes, departments
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(listed(response)) == rows
 

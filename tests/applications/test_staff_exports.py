@@ -158,6 +158,6 @@ def test_the_export_makes_the_same_queries_whatever_its_rows(rows, client_for, d
         submitted_dossier(call)
     client = client_for(role_user("staff"))
     url = reverse("applications:staff_dossier_export", args=[call.pk, "xlsx"])
-    # session, user, roles, second factor, call, count, rows, overrides
-    with django_assert_num_queries(8):
+    # session, user, roles, second factor, call, count, rows, overrides, open requests
+    with django_assert_num_queries(9):
         client.get(url)

@@ -77,11 +77,12 @@ def test_the_list_makes_the_same_queries_whatever_its_rows(rows, staff_client, d
     services.override_check(first.pk, staff, "not_doctor", "Doctorat étranger non reconnu en France.")
     deadline = timezone.now() + dt.timedelta(days=3)
     services.request_missing_items(dossiers[-1].pk, staff, ["degree"], "Diplôme ?", deadline)
-    # session, user, roles, second factor, call, count, page, overrides, drafts, themes, departments
-    with django_assert_num_queries(11):
+    # session, user, roles, second factor, call, count, page, overrides, open requests, drafts, themes,
+    # departments
+    with django_assert_num_queries(12):
         response = staff_client.get(list_url(call, failing="masters_recent", sort="-name", q=""))
     assert len(listed(response)) == rows
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = staff_client.get(list_url(call))
     assert len(listed(response)) == rows
 
