@@ -99,6 +99,9 @@ class ConventionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        signing = data.get("signed") if "signed" in self.fields else True
+        if signing and not data.get("anrt_number") and "anrt_number" not in self.errors:
+            self.add_error("anrt_number", _("Indiquez le numéro ANRT : une convention signée en a toujours un."))
         effective = data.get("effective_date")
         committee = data.get("committee_date")
         if effective and committee and effective < committee:

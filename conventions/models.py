@@ -184,10 +184,14 @@ class Convention(models.Model):
         ThesisDirector, on_delete=models.PROTECT, related_name="conventions", verbose_name=_("directeur·rice de thèse")
     )
     thesis_title = models.CharField(_("titre de la thèse"), max_length=500)
+    # Given by ANRT when the dossier is filed: a draft (e.g. handed over from a selected application)
+    # may not have it yet; a signed convention always has it (constraint below).
     anrt_number = models.CharField(
         _("numéro ANRT"),
         max_length=9,
         unique=True,
+        null=True,
+        blank=True,
         validators=[RegexValidator(ANRT_NUMBER_RE, _("Le numéro ANRT s'écrit AAAA/NNNN, par exemple 2025/0123."))],
         error_messages={"unique": _("Une convention porte déjà ce numéro ANRT.")},
     )
@@ -246,10 +250,25 @@ class Convention(models.Model):
             models.CheckConstraint(
                 condition=Q(anrt_number__regex=ANRT_NUMBER_RE), name="conventions_anrt_number_format"
             ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(anrt_number__isnull=False), name="conventions_signed_has_anrt_number"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.anrt_number} – {self.doctoral_student}"
+        return f"{self.reference} – {self.doctoral_student}"
+
+    @property
+    def reference(self) -> str:
+        """The ANRT number, or for a draft without one yet, "brouillon n° <id>"."""
+        if self.anrt_number:
+            return self.anrt_number
+        return _("brouillon n° %(id)s") % {"id": self.pk}
+
+    @property
+    def file_prefix(self) -> str:
+        """The start of a download's file name: ``2025-0123``, or ``brouillon-<id>``."""
+        return self.anrt_number.replace("/", "-") if self.anrt_number else f"brouillon-{self.pk}"
 
 
 def document_upload_to(instance, filename: str) -> str:
@@ -346,7 +365,7 @@ class Obligation(models.Model):
         constraints = [models.UniqueConstraint(fields=["convention", "key"], name="conventions_obligation_unique")]
 
     def __str__(self) -> str:
-        return f"{self.convention.anrt_number} {self.key}"
+        return f"{self.convention.reference} {self.key}"
 
 
 class Document(models.Model):

@@ -153,7 +153,7 @@ def _save_convention_form(request, form, template, context):
             form.add_error(None, rule_message(error))
         else:
             messages.success(
-                request, _("La convention %(number)s est enregistrée.") % {"number": convention.anrt_number}
+                request, _("La convention %(number)s est enregistrée.") % {"number": convention.reference}
             )
             return redirect("conventions:detail", pk=convention.pk)
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
@@ -417,7 +417,7 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    number = document.obligation.convention.anrt_number.replace("/", "-")
+    number = document.obligation.convention.file_prefix
     filename = f"{number}_{document.obligation.key.replace(':', '-')}.pdf"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
 
@@ -431,7 +431,7 @@ def amendment_download(request, pk, amendment_pk):
         handle = amendment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    filename = f"{amendment.convention.anrt_number.replace('/', '-')}_avenant_{amendment.date.isoformat()}.pdf"
+    filename = f"{amendment.convention.file_prefix}_avenant_{amendment.date.isoformat()}.pdf"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
 
 
