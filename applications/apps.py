@@ -10,5 +10,7 @@ class ApplicationsConfig(AppConfig):
         from notifications import catalogue
 
         from . import emails
+        from .evaluation import emails as evaluation_emails
 
         catalogue.register(emails.LABELS, emails.DEFAULTS, emails.SAMPLE_CONTEXT)
+        catalogue.register(evaluation_emails.LABELS, evaluation_emails.DEFAULTS, evaluation_emails.SAMPLE_CONTEXT)

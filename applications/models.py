@@ -8,6 +8,7 @@ arithmetic is the rules engine's (``conventions.rules``).
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -70,6 +71,29 @@ class Call(Localised, models.Model):
     )
     # Set when the committee's decisions are applied; starts the retention delay (RETENTION_MONTHS).
     decisions_on = models.DateField(_("décisions rendues le"), null=True, blank=True)
+    # The scientific evaluation (applications.evaluation).
+    scores_visible_after_own = models.BooleanField(
+        _("notes des autres visibles après la sienne"),
+        default=False,
+        help_text=_(
+            "Un·e évaluateur·rice voit les notes des autres évaluateur·rice·s du dossier une fois la sienne "
+            "transmise ; sinon jamais."
+        ),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("seuil de désaccord (points sur 20)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("4.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
+        help_text=_("Un dossier est signalé quand l'écart entre ses notes pondérées dépasse ce seuil."),
+    )
+    evaluation_closed_at = models.DateTimeField(
+        _("évaluation close le"),
+        null=True,
+        blank=True,
+        help_text=_("À partir de ce moment, plus aucune note ne peut être saisie ni transmise."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,6 +195,11 @@ class Dossier(models.Model):
         ELIGIBLE = "eligible", _("Éligible")
         INELIGIBLE = "ineligible", _("Non éligible")
         WITHDRAWN = "withdrawn", _("Retiré")
+        # The evaluation and the committee (applications.evaluation).
+        IN_EVALUATION = "in_evaluation", _("En cours d'évaluation")
+        SELECTED = "selected", _("Retenu")
+        WAITING_LIST = "waiting_list", _("Sur liste d'attente")
+        REJECTED = "rejected", _("Non retenu")
 
     class DegreeStatus(models.TextChoices):
         OBTAINED = "obtained", _("Obtenu")
@@ -254,6 +283,15 @@ class Dossier(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    # The draft convention a selected dossier was handed over to (applications.evaluation.handover).
+    convention = models.OneToOneField(
+        "conventions.Convention",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossier",
+        verbose_name=_("convention"),
+    )
 
     class Meta:
         verbose_name = _("dossier de candidature")
@@ -428,6 +466,20 @@ class DossierEvent(models.Model):
         OVERRIDE = "override", _("Contrôle d'éligibilité levé")
         WITHDRAWN = "withdrawn", _("Dossier retiré")
         ANONYMISED = "anonymised", _("Données personnelles effacées")
+        # The evaluation's record for ANRT (never public, except the decision once its letter is sent).
+        EVALUATION_STARTED = "evaluation_started", _("Évaluation scientifique en cours")
+        ASSIGNED = "assigned", _("Confié à un·e évaluateur·rice")
+        UNASSIGNED = "unassigned", _("Affectation retirée")
+        NO_CONFLICT = "no_conflict", _("Absence de conflit d'intérêts déclarée")
+        CONFLICT = "conflict", _("Conflit d'intérêts déclaré")
+        DECLINED = "declined", _("Évaluation déclinée")
+        EVALUATION_SUBMITTED = "evaluation_submitted", _("Évaluation transmise")
+        EVALUATION_REOPENED = "evaluation_reopened", _("Évaluation rouverte")
+        DECISION_SET = "decision_set", _("Décision du comité saisie")
+        DECISION_APPLIED = "decision_applied", _("Décision du comité appliquée")
+        DECISION_SENT = "decision_sent", _("Décision communiquée")
+        PROMOTED = "promoted", _("Repêché sur la liste d'attente")
+        HANDED_OVER = "handed_over", _("Convention préparée")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -443,3 +495,7 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.kind} {self.at:%Y-%m-%d}"
+
+
+# The evaluation's models (a package of this app): imported here so Django and the migrations see them.
+from .evaluation.models import *  # noqa: E402,F401,F403

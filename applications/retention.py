@@ -8,7 +8,9 @@ Once a day (``applications.daily``, or ``manage.py apply_retention`` by hand):
   link to the candidate's account is cut, and an ``anonymised`` entry is added to its history
   (not e-mailed). What is kept is what statistics need: the call, the number, the status, the
   theme, the discipline, the degree's status and year, the lab's unit code, the eligibility
-  codes (pass or fail) and the dates of the history;
+  codes (pass or fail) and the dates of the history; of the evaluation, the figures (scores,
+  totals, recommendations, declarations, decisions) without their free texts, and the decision
+  letters without their text or PDF;
 - a **draft never submitted** is deleted ``RETENTION_MONTHS`` after its call closed.
 
 Idempotent: a second run finds nothing to do and reports zeros. Set-based: dossiers are
@@ -45,9 +47,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 Status = Dossier.Status
-# Dossiers that were not selected: every status of the screening. The committee's decisions (next
-# issue) add statuses: a rejected dossier or an unused waiting list belongs here; a selected one
-# (handed over to a convention) never does.
+# Dossiers that were not selected: every status of the screening and of the evaluation, a rejected
+# dossier and an unused waiting list included; a selected one (handed over to a convention) never is.
 NOT_SELECTED = (
     Status.SUBMITTED,
     Status.MISSING_ITEMS,
@@ -55,6 +56,9 @@ NOT_SELECTED = (
     Status.ELIGIBLE,
     Status.INELIGIBLE,
     Status.WITHDRAWN,
+    Status.IN_EVALUATION,
+    Status.WAITING_LIST,
+    Status.REJECTED,
 )
 BATCH = 200
 
@@ -144,6 +148,29 @@ def _files_of_anonymised():
     )
 
 
+def _purge_letters() -> tuple[int, int]:
+    """Delete the PDFs of the decision letters of anonymised dossiers (the rows stay, without text)."""
+    from .evaluation.models import Letter
+
+    done, failed = [], 0
+    for letter in _letters_of_anonymised().only("pk", "pdf").order_by("pk").iterator():
+        try:
+            letter.pdf.storage.delete(letter.pdf.name)
+        except Exception:
+            failed += 1
+            logger.exception("retention: could not delete %s (Letter %s): will try again", letter.pdf.name, letter.pk)
+        else:
+            done.append(letter.pk)
+    Letter.objects.filter(pk__in=done).update(pdf="")
+    return len(done), failed
+
+
+def _letters_of_anonymised():
+    from .evaluation.models import Letter
+
+    return Letter.objects.filter(decision__dossier__anonymised_at__isnull=False).exclude(pdf="")
+
+
 def apply(today: dt.date | None = None, *, dry_run: bool = False) -> dict:
     """Anonymise and delete what is due ``today`` (Paris date); return the counts.
 
@@ -161,6 +188,7 @@ def apply(today: dt.date | None = None, *, dry_run: bool = False) -> dict:
             "drafts_deleted": drafts.count(),
             "files_deleted": files.count()
             + renditions.count()
+            + _letters_of_anonymised().count()
             + DossierFile.objects.filter(dossier__in=dossiers).count()
             + Rendition.objects.filter(dossier__in=dossiers).count()
             + DossierFile.objects.filter(dossier__in=drafts).count(),
@@ -174,6 +202,8 @@ def apply(today: dt.date | None = None, *, dry_run: bool = False) -> dict:
     for start in range(0, len(ids), BATCH):
         anonymised += _anonymise(ids[start : start + BATCH])
     deleted, left = _purge_files()
+    letters_deleted, letters_left = _purge_letters()
+    deleted, left = deleted + letters_deleted, left + letters_left
     drafts_deleted, draft_files, draft_left = _delete_drafts(draft_calls)
     counts = {
         "anonymised": anonymised,
@@ -208,6 +238,7 @@ def _anonymise(ids: list[int]) -> int:
         MissingItemsRequest.objects.filter(dossier_id__in=locked).update(message="")
         EligibilityOverride.objects.filter(dossier_id__in=locked).update(reason="")
         DossierFile.objects.filter(dossier_id__in=locked).update(original_name="")
+        _forget_evaluation_texts(locked)
         _forget_emails(locked)
         WorkPeriod.objects.filter(dossier_id__in=locked).delete()
         Dossier.objects.filter(pk__in=locked).update(
@@ -227,16 +258,38 @@ def _anonymise(ids: list[int]) -> int:
     return len(locked)
 
 
+def _forget_evaluation_texts(dossier_ids: list[int]) -> None:
+    """The evaluation keeps its figures (scores, totals, recommendations, declarations' dates and outcomes,
+    decisions): its free texts go (they may quote the candidate), their histories' copies included, and so
+    do the decision letters' texts (they name the candidate; their PDFs are deleted with the files)."""
+    from .evaluation.models import Assignment, ConflictDeclaration, Decision, Evaluation, Letter, Score
+
+    evaluations = Evaluation.objects.filter(assignment__dossier_id__in=dossier_ids)
+    evaluation_ids = list(evaluations.values_list("pk", flat=True))
+    evaluations.update(overall_comment="")
+    Evaluation.history.filter(id__in=evaluation_ids).update(overall_comment="")
+    Score.objects.filter(evaluation_id__in=evaluation_ids).update(comment="")
+    Score.history.filter(evaluation_id__in=evaluation_ids).update(comment="")
+    Assignment.objects.filter(dossier_id__in=dossier_ids).update(declined_reason="")
+    ConflictDeclaration.objects.filter(dossier_id__in=dossier_ids).update(statement="")
+    ConflictDeclaration.objects.filter(dossier_id__in=dossier_ids, has_conflict=True).update(nature="-")
+    Decision.objects.filter(dossier_id__in=dossier_ids).update(note="")
+    Letter.objects.filter(decision__dossier_id__in=dossier_ids).update(subject="", body="")
+
+
 def _forget_emails(dossier_ids: list[int]) -> None:
     """The e-mail log keeps each message sent about a dossier (address, name, texts): blank them, keep
     the row (its unique key stops a replayed task from sending again)."""
     from notifications.models import EmailLog
 
+    from .evaluation.models import Letter
     from .notices import event_dedupe_key
     from .renditions import receipt_dedupe_key
 
     events = DossierEvent.objects.filter(dossier_id__in=dossier_ids).only("pk")
     keys = [event_dedupe_key(event) for event in events]
+    letters = Letter.objects.filter(decision__dossier_id__in=dossier_ids).values_list("pk", flat=True)
+    keys += [f"decision-letter:{pk}" for pk in letters]
     for dossier in Dossier.objects.filter(pk__in=dossier_ids).only("pk", "version"):
         keys += [receipt_dedupe_key(dossier, version) for version in range(1, dossier.version + 1)]
     for start in range(0, len(keys), 500):

@@ -429,7 +429,7 @@ def withdraw(dossier_id: int, user, reason: str = "", at: dt.datetime | None = N
             return dossier
         if dossier.status == Status.DRAFT and dossier.submitted_at is None:
             raise DossierClosed(_("Un brouillon n'a pas besoin d'être retiré : il n'est pas transmis."))
-        if dossier.status not in WITHDRAWABLE:
+        if dossier.status not in WITHDRAWABLE or dossier.convention_id is not None:
             raise DossierClosed(_("Ce dossier ne peut plus être retiré."))
         for request in dossier.requests.filter(answered_at__isnull=True):
             request.answered_at = at
@@ -440,7 +440,18 @@ def withdraw(dossier_id: int, user, reason: str = "", at: dt.datetime | None = N
     return dossier
 
 
-WITHDRAWABLE = (Status.SUBMITTED, Status.MISSING_ITEMS, Status.COMPLETE, Status.ELIGIBLE, Status.INELIGIBLE)
+WITHDRAWABLE = (
+    Status.SUBMITTED,
+    Status.MISSING_ITEMS,
+    Status.COMPLETE,
+    Status.ELIGIBLE,
+    Status.INELIGIBLE,
+    # During the evaluation and after the committee: a selected candidate who withdraws frees a place
+    # for the waiting list (applications.evaluation.decisions.promote_from_waiting_list).
+    Status.IN_EVALUATION,
+    Status.WAITING_LIST,
+    Status.SELECTED,
+)
 
 
 # --- Screening (staff) ------------------------------------------------------------------------------

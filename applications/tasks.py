@@ -29,7 +29,9 @@ def notify_staff_lapsed(day: str) -> None:
 
 @shared_task(name="applications.daily")
 def daily() -> dict:
-    """Once a day: flag lapsed requests for missing items, then apply data retention."""
+    """Once a day: flag lapsed requests for missing items, remind evaluators of their deadlines (and
+    staff of the late evaluations), then apply data retention."""
     from . import retention, services
+    from .evaluation import reminders
 
-    return {"lapsed": services.flag_lapsed_requests(), **retention.apply()}
+    return {"lapsed": services.flag_lapsed_requests(), **reminders.send_reminders(), **retention.apply()}

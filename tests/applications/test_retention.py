@@ -145,8 +145,8 @@ def test_nothing_happens_before_the_decisions_however_long(screened):
 
 
 def test_selected_dossiers_are_never_anonymised(screened):
-    """Today no status means "selected" (the next issue adds them): any status outside NOT_SELECTED is kept."""
-    assert set(retention.NOT_SELECTED) == set(Dossier.Status.values) - {Dossier.Status.DRAFT}
+    """Every status but "selected" (and drafts, deleted on their own delay) counts as not selected."""
+    assert set(retention.NOT_SELECTED) == set(Dossier.Status.values) - {Dossier.Status.DRAFT, Dossier.Status.SELECTED}
     selected = screened["dossiers"][2]
     Dossier.objects.filter(pk=selected.pk).update(status="selected")
     retention.apply(DUE)
@@ -330,8 +330,10 @@ def test_set_based_the_queries_do_not_grow_with_the_dossiers(django_assert_num_q
     decide(call)
     # calls; dossiers due; lock; eligibility (bulk); events' actor and message; requests; overrides;
     # file names; e-mail log (events, dossiers, update); periods (select, delete); dossiers; history;
-    # files of anonymised dossiers (select, delete) and their PDFs (select, delete); drafts due.
-    with django_assert_num_queries(22):
+    # files of anonymised dossiers (select, delete) and their PDFs (select, delete); drafts due; the
+    # evaluation's free texts (evaluations: select, update; assignments; declarations ×2; decisions;
+    # letters), the letters' e-mail keys and the letters' PDFs.
+    with django_assert_num_queries(31):
         assert retention.apply(DUE)["anonymised"] == 1 + extra
 
 
@@ -378,6 +380,9 @@ def test_the_daily_task_applies_retention_today(staff_user):
     decide(call, timezone.localdate() - dt.timedelta(days=800))
     assert daily.delay().get() == {
         "lapsed": 0,
+        "evaluation_reminders": 0,
+        "evaluation_overdue": 0,
+        "evaluation_late_summary": 0,
         "anonymised": 1,
         "drafts_deleted": 0,
         "files_deleted": 7,

@@ -28,7 +28,8 @@ def test_every_message_is_seeded_in_french_and_english():
     # The messages other apps register (applications.emails) are seeded like these.
     assert seeded == sorted(DEFAULTS)
     assert seeded == sorted((key, language) for key in {k for k, _lang in DEFAULTS} for language in ("en", "fr"))
-    assert [entry for entry in seeded if not entry[0].startswith("dossier_")] == [
+    applications = ("dossier_", "evaluator_", "evaluation_", "decision_")
+    assert [entry for entry in seeded if not entry[0].startswith(applications)] == [
         ("obligation_due_soon", "en"),
         ("obligation_due_soon", "fr"),
         ("obligation_forfeit_soon", "en"),
