@@ -84,7 +84,7 @@ def _calls(script: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("name", ["bench_foundation", "bench_conventions", "bench_sweep"])
+@pytest.mark.parametrize("name", ["bench_foundation", "bench_conventions", "bench_sweep", "bench_ranking"])
 def test_database_benchmarks_use_a_database_of_their_own(name):
     calls = _calls(ROOT / "bench" / f"{name}.py")
     assert "own_database" in calls
