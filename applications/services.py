@@ -138,7 +138,9 @@ class SaveResult:
 
 
 def _lock(dossier_id: int) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("call").get(pk=dossier_id)
+    """The dossier's row, locked for the transaction. Only that row: locking the joined call too would
+    serialise every candidate of the call at the closing hour."""
+    return Dossier.objects.select_for_update(of=("self",)).select_related("call").get(pk=dossier_id)
 
 
 def save_step(
