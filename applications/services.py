@@ -131,6 +131,8 @@ class SaveResult:
     formset: object = None
     # Work step: the stored id of each period form ("periods-0" → 12), for an autosaving page.
     periods: dict[str, int | None] = field(default_factory=dict)
+    # The dossier as saved (its call loaded): what the page's panels are computed from.
+    dossier: Dossier | None = None
 
     @property
     def ok(self) -> bool:
@@ -217,6 +219,7 @@ def save_step(
         form=form,
         formset=formset,
         periods=period_ids,
+        dossier=dossier,
     )
 
 

@@ -322,8 +322,8 @@ def autosave(request, pk, key):
         return JsonResponse(
             {"error": _("Champ inconnu : rien n'a été enregistré."), "errors": unknown.message_dict}, status=400
         )
-    dossier = Dossier.objects.select_related("call").get(pk=pk)
-    overview = Overview(dossier, current=key)
+    # The panels of the page (progress, pre-check), from the dossier as just saved.
+    overview = Overview(result.dossier, current=key)
     return JsonResponse(
         {
             "version": result.version,

@@ -248,7 +248,7 @@ def test_a_period_of_another_dossier_cannot_be_taken_over(dossier, signed_in):
 
 def test_an_autosave_makes_a_fixed_number_of_queries(dossier, signed_in, django_assert_num_queries):
     # Session, user, roles, the dossier (permission), then in one transaction: the locked row and the
-    # update; then the dossier, its files and periods for the panels of the answer.
-    with django_assert_num_queries(11):
+    # update; then the dossier's files and periods for the panels of the answer.
+    with django_assert_num_queries(10):
         signed_in.post(autosave_url(dossier, "project"), {"step_version": "0", "summary": "x"})
     assert Dossier.objects.get(pk=dossier.pk).summary == "x"
