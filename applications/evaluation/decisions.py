@@ -254,7 +254,8 @@ def record_withdrawal(dossier: Dossier, by, reason: str, at: dt.datetime | None 
             )
         dossier.status = Dossier.Status.WITHDRAWN
         dossier.save(update_fields=["status", "updated_at"])
-        record(dossier, Kind.WITHDRAWN, by, message=reason, data={"by_staff": True}, notify=False)
+        # Public and e-mailed, like the candidate's own withdrawal ("if you did not withdraw, reply").
+        record(dossier, Kind.WITHDRAWN, by, message=reason, data={"by_staff": True})
     return dossier
 
 

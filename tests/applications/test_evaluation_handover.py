@@ -177,3 +177,15 @@ def test_the_draft_convention_opens_for_staff_and_needs_its_anrt_number_to_be_si
     )
     assert form.is_valid() is False
     assert form.errors["anrt_number"] == ["Indiquez le numéro ANRT : une convention signée en a toujours un."]
+
+
+def test_a_candidate_handed_over_can_no_longer_withdraw_but_a_selected_one_could(selected):
+    from applications import services as dossier_services
+
+    other = AssignmentFactory(dossier__call=selected.call, submitted=True).dossier
+    DecisionFactory(dossier=other, outcome=Decision.Outcome.SELECTED, applied=True)
+    handover.hand_over(selected, staff_member())
+    with pytest.raises(dossier_services.DossierClosed) as error:
+        dossier_services.withdraw(selected.pk, selected.candidate, "Autre projet.")
+    assert error.value.messages == ["Ce dossier ne peut plus être retiré."]
+    assert dossier_services.withdraw(other.pk, other.candidate, "Autre projet.").status == "withdrawn"
