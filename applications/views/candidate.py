@@ -58,12 +58,21 @@ def _files(dossier: Dossier) -> dict[str, DossierFile]:
 
 class Overview:
     """What every page of a dossier shows beside its content: each step's completeness and the
-    eligibility pre-check (two queries: the files and the periods)."""
+    eligibility pre-check (one query for the files, one for the periods when there are any).
 
-    def __init__(self, dossier: Dossier, current: str | None = None):
+    ``kinds_only`` (the autosave's answer): the kinds of the current files are enough, read without
+    building the rows. Periods are read only when the candidate said they worked for the City:
+    otherwise they count neither for the step nor for the pre-check.
+    """
+
+    def __init__(self, dossier: Dossier, current: str | None = None, *, kinds_only: bool = False):
         self.dossier = dossier
-        self.files = _files(dossier)
-        self.periods = list(dossier.work_periods.all())
+        if kinds_only:
+            current_files = dossier.files.filter(is_current=True).order_by()
+            self.files = dict.fromkeys(current_files.values_list("kind", flat=True), True)
+        else:
+            self.files = _files(dossier)
+        self.periods = list(dossier.work_periods.all()) if dossier.worked_for_city else []
         self.missing = {
             step.key: steps.missing(dossier, step.key, files=self.files, periods=self.periods) for step in steps.STEPS
         }
@@ -323,7 +332,7 @@ def autosave(request, pk, key):
             {"error": _("Champ inconnu : rien n'a été enregistré."), "errors": unknown.message_dict}, status=400
         )
     # The panels of the page (progress, pre-check), from the dossier as just saved.
-    overview = Overview(result.dossier, current=key)
+    panels = Overview(result.dossier, current=key, kinds_only=True).context()
     return JsonResponse(
         {
             "version": result.version,
@@ -331,10 +340,8 @@ def autosave(request, pk, key):
             "errors": result.errors,
             "saved_at": _local_time(result.saved_at),
             "periods": {f"{prefix}-id": pk for prefix, pk in result.periods.items()},
-            "progress_html": render_to_string(
-                "applications/candidate/_progress.html", overview.context() | {"step": steps.BY_KEY[key]}, request
-            ),
-            "precheck_html": render_to_string("applications/candidate/_precheck.html", overview.context(), request),
+            "progress_html": render_to_string("applications/candidate/_progress.html", panels, request),
+            "precheck_html": render_to_string("applications/candidate/_precheck.html", panels, request),
         }
     )
 

@@ -248,7 +248,12 @@ def test_a_period_of_another_dossier_cannot_be_taken_over(dossier, signed_in):
 
 def test_an_autosave_makes_a_fixed_number_of_queries(dossier, signed_in, django_assert_num_queries):
     # Session, user, roles, the dossier (permission), then in one transaction: the locked row and the
-    # update; then the dossier's files and periods for the panels of the answer.
-    with django_assert_num_queries(10):
+    # update; then the kinds of its files for the panels of the answer (no periods: none count).
+    with django_assert_num_queries(9):
         signed_in.post(autosave_url(dossier, "project"), {"step_version": "0", "summary": "x"})
     assert Dossier.objects.get(pk=dossier.pk).summary == "x"
+    # Having worked for the City, the periods are read too: they count for the step and the pre-check.
+    services.save_step(dossier.pk, "work", {"worked_for_city": "true"}, version=0, partial=True)
+    with django_assert_num_queries(10):
+        response = signed_in.post(autosave_url(dossier, "project"), {"step_version": "1", "summary": "y"})
+    assert "au moins une période de travail" in response.json()["progress_html"]
