@@ -156,7 +156,7 @@ def test_receipt_in_english_for_an_english_speaking_candidate():
     needs_english("%(date)s à %(time)s, heure de Paris (%(zone)s)")
     dossier = make_dossier(language="en")
     text = lines(renditions.receipt_pdf(dossier, 1))
-    assert text[0] == f"Acknowledgement of receipt of application no. {dossier.number}"
+    assert text[0] == f"Receipt for application no. {dossier.number}"
     assert text[5] == "Submitted on 12 March 2027 at 14:32, Paris time (UTC+01:00)"
 
 
