@@ -20,6 +20,7 @@ from tests.applications.factories_evaluation import (
     EvaluatorFactory,
     staff_member,
 )
+from tests.applications.identity import assert_no_identity
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def staff():
 
 @pytest.fixture
 def dossier():
-    return EligibleDossierFactory()
+    return EligibleDossierFactory(candidate__first_name="Léa", candidate__last_name="Zabrowski")
 
 
 def test_assigning_moves_the_dossier_into_evaluation_records_and_emails_once(
@@ -59,7 +60,7 @@ def test_assigning_moves_the_dossier_into_evaluation_records_and_emails_once(
     assert message.to == [expert.email]
     assert message.subject == f"[CIFRE] Dossier {dossier.number} à évaluer avant le 5 mars 2099"
     assert "Bonjour Claire Fontaine," in message.body
-    assert dossier.first_name not in message.body and dossier.last_name not in message.body
+    assert_no_identity(message.subject + message.body, dossier)  # an evaluator's e-mail never names the candidate
     log = EmailLog.objects.get(dedupe_key=f"evaluation-assigned:{assignment.pk}")
     assert log.template_key == "evaluation_assigned"
     # A second evaluator: the dossier stays in evaluation, no second "started" entry.

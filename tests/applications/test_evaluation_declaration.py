@@ -23,7 +23,11 @@ AT = timezone.make_aware(dt.datetime(2027, 5, 3, 10, 12))
 
 @pytest.fixture
 def assignment():
-    return AssignmentFactory(evaluator=EvaluatorFactory(first_name="Claire", last_name="Fontaine"))
+    return AssignmentFactory(
+        evaluator=EvaluatorFactory(first_name="Claire", last_name="Fontaine"),
+        dossier__candidate__first_name="Léa",
+        dossier__candidate__last_name="Zabrowski",
+    )
 
 
 def test_no_conflict_opens_the_dossier_with_the_signed_statement_stored(assignment):
