@@ -152,9 +152,7 @@ def _save_convention_form(request, form, template, context):
 
             form.add_error(None, rule_message(error))
         else:
-            messages.success(
-                request, _("La convention %(number)s est enregistrée.") % {"number": convention.reference}
-            )
+            messages.success(request, _("La convention %(number)s est enregistrée.") % {"number": convention.reference})
             return redirect("conventions:detail", pk=convention.pk)
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 

@@ -76,8 +76,11 @@ def next_number(year: int) -> tuple[int, str]:
 
 
 def invoiceable(start: dt.date | None = None, end: dt.date | None = None):
-    """Payable instalments not invoiced yet (due between ``start`` and ``end`` when given)."""
-    qs = Instalment.objects.filter(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True)
+    """Payable instalments not invoiced yet (due between ``start`` and ``end`` when given). A draft convention
+    (handed over from a dossier, not signed yet) has no ANRT number: nothing of it is invoiced."""
+    qs = Instalment.objects.filter(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True).exclude(
+        convention__status="draft"
+    )
     if start:
         qs = qs.filter(due_date__gte=start)
     if end:
@@ -126,6 +129,12 @@ def issue_invoices(instalment_ids: Iterable[int], user=None, issued_on: dt.date 
             raise ValidationError(_("Une des échéances choisies n'existe plus."), code="missing")
         for instalment in instalments:
             label = f"{instalment.convention.anrt_number} n° {instalment.number}"
+            if instalment.convention.status == "draft":
+                raise ValidationError(
+                    _("La convention de l'échéance n° %(number)s est un brouillon : elle n'est pas facturable.")
+                    % {"number": instalment.number},
+                    code="draft",
+                )
             if instalment.invoiced_on is not None:
                 raise ValidationError(
                     _("L'échéance %(label)s est déjà facturée (le %(date)s).")
