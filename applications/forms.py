@@ -15,13 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cifre.bounds import PlausibleDateFormField
 from conventions.models import DoctoralSchool
 
 from .models import Dossier, Theme, WorkPeriod
-
-# The plausible range of every date a candidate gives (degree, enrolment, work).
-EARLIEST = dt.date(1990, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 
 YES_NO = (("", gettext_lazy("— choisir —")), ("true", gettext_lazy("Oui")), ("false", gettext_lazy("Non")))
 
@@ -49,19 +46,10 @@ class YesNoField(forms.TypedChoiceField):
         return value
 
 
-class PlausibleDateField(forms.DateField):
-    """A date between 1990 and 2100, typed as a calendar date (``<input type="date">``)."""
+class PlausibleDateField(PlausibleDateFormField):
+    """A date in the project's plausible range (``cifre.bounds``), typed as a calendar date."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def validate(self, value):
-        super().validate(value)
-        if value and not (EARLIEST <= value <= LATEST):
-            raise ValidationError(
-                _("Indiquez une date entre le %(min)s et le %(max)s.")
-                % {"min": EARLIEST.strftime("%d/%m/%Y"), "max": LATEST.strftime("%d/%m/%Y")},
-                code="date_range",
-            )
 
 
 class StepForm(forms.ModelForm):

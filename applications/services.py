@@ -580,7 +580,7 @@ def flag_lapsed_requests(at: dt.datetime | None = None) -> int:
     if count:
         from .tasks import notify_staff_lapsed
 
-        notify_staff_lapsed.delay_on_commit(at.date().isoformat())
+        notify_staff_lapsed.delay_on_commit(timezone.localdate(at).isoformat())
     return count
 
 

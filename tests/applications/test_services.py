@@ -372,3 +372,14 @@ def test_withdrawal_closes_the_open_request(submitted, staff):
     assert withdrawn.status == Status.WITHDRAWN
     assert MissingItemsRequest.objects.filter(answered_at__isnull=True).count() == 0
     assert services.editable_items(withdrawn) == set()
+
+
+def test_the_lapsed_summary_is_keyed_by_the_paris_day(submitted, staff, django_capture_on_commit_callbacks):
+    from notifications.models import EmailLog
+
+    services.request_missing_items(submitted.pk, staff, ["degree"], "Diplôme ?", timezone.now() + dt.timedelta(hours=1))
+    late_evening_utc = timezone.now().replace(hour=23, minute=30) + dt.timedelta(days=1)  # already tomorrow in Paris
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.flag_lapsed_requests(at=late_evening_utc) == 1
+    paris_day = timezone.localdate(late_evening_utc).isoformat()
+    assert EmailLog.objects.filter(dedupe_key=f"dossier-requests-lapsed:{paris_day}").count() == 1
