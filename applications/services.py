@@ -39,12 +39,16 @@ class DossierClosed(ValidationError):
     """The dossier (or this part of it) cannot be changed now."""
 
 
-class StaleStep(Exception):
-    """The step was saved elsewhere (another tab or device) since this version was loaded."""
+class StaleVersion(Exception):
+    """Saved elsewhere (another tab or device) since this version was loaded: ``current_version`` is the stored one."""
 
     def __init__(self, current_version: int):
         super().__init__(current_version)
         self.current_version = current_version
+
+
+class StaleStep(StaleVersion):
+    """A dossier step was saved elsewhere since this version was loaded."""
 
 
 class UnknownField(ValidationError):

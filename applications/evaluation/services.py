@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 
 from ..models import Criterion, Dossier, DossierEvent
-from ..services import record
+from ..services import StaleVersion, UnknownField, now, record
 from .blind import conflict_view, evaluator_dossier, evaluator_file_name  # noqa: F401 - the screens' API
 from .models import (
     ACTIVE_ASSIGNMENT,
@@ -57,20 +57,8 @@ class NotAssigned(EvaluationRefused):
     """The user has no assignment for this dossier: a screen answers it as a missing page (404)."""
 
 
-class StaleEvaluation(Exception):
+class StaleEvaluation(StaleVersion):
     """The evaluation was saved elsewhere (another tab) since this version was loaded."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
-
-
-class UnknownField(ValidationError):
-    pass
-
-
-def now() -> dt.datetime:
-    return timezone.now()
 
 
 def _require_staff(user) -> None:
