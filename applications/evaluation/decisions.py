@@ -545,11 +545,16 @@ def _outcome_of(template_key: str) -> str:
     return next((outcome for outcome, key in TEMPLATES.items() if key == template_key), Outcome.REJECTED)
 
 
-def candidate_status_label(dossier: Dossier) -> str:
-    """The status a candidate reads: a decision only once its letter was sent ("in evaluation" before)."""
+def candidate_status(dossier: Dossier) -> tuple[str, str]:
+    """The status a candidate reads, as (key, label): a decision only once its letter was sent ("in
+    evaluation" before), so neither the label nor a page's markup tells it early."""
     if dossier.status in (Dossier.Status.SELECTED, Dossier.Status.WAITING_LIST, Dossier.Status.REJECTED):
         published = published_decision(dossier)
-        if published is None:
-            return str(Dossier.Status.IN_EVALUATION.label)
-        return str(Dossier.Status(published.outcome).label)
-    return str(dossier.get_status_display())
+        status = Dossier.Status.IN_EVALUATION if published is None else Dossier.Status(published.outcome)
+        return str(status.value), str(status.label)
+    return str(dossier.status), str(dossier.get_status_display())
+
+
+def candidate_status_label(dossier: Dossier) -> str:
+    """The label of ``candidate_status``."""
+    return candidate_status(dossier)[1]

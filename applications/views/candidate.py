@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import authenticated, require
 
 from .. import eligibility, personal_data, queries, services, steps
+from ..evaluation import decisions
 from ..forms import STEP_FORMS, DocumentUploadForm, WithdrawForm, WorkPeriodFormSet
 from ..models import Call, Dossier, DossierEvent, DossierFile, Rendition
 from ..permissions import can_apply, can_edit_dossier, can_follow_dossier
@@ -149,6 +150,8 @@ def my_dossiers(request):
     dossiers = list(
         Dossier.objects.filter(candidate=request.user).select_related("call").order_by("-call__year", "-id")
     )
+    for dossier in dossiers:
+        dossier.shown_status, dossier.shown_status_label = decisions.candidate_status(dossier)
     call = queries.open_call()
     has_open = call is not None and any(d.call_id == call.pk for d in dossiers)
     return render(
@@ -547,9 +550,13 @@ def dossier_page(request, pk):
         return render(request, "applications/candidate/dossier_draft.html", context)
     open_request = services.open_request(dossier)
     events = DossierEvent.objects.filter(dossier=dossier, public=True).order_by("at", "id")
+    status_key, status_label = decisions.candidate_status(dossier)
     context = {
         "dossier": dossier,
         "call": dossier.call,
+        "status_key": status_key,
+        "status_label": status_label,
+        "decision": decisions.published_decision(dossier),
         "events": events,
         "open_request": open_request,
         "request_items": _request_items(dossier, open_request) if open_request else [],

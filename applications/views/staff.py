@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require
 
 from .. import calls, exports, screening, services
+from . import staff_decisions, staff_evaluation, staff_reports
 from ..filters import DossierFilter, filter_status, filtered
 from ..models import Call, Criterion, Dossier, DossierFile, Rendition, Theme
 from ..permissions import can_manage_calls, can_screen_dossiers
@@ -176,6 +177,9 @@ def call_detail(request, pk):
             "locked_reason": calls.locked_reason(call),
             "submitted_count": call.dossiers.exclude(status=Status.DRAFT).count(),
             "draft_count": screening.draft_count(call),
+            **staff_evaluation.call_context(call),
+            **staff_decisions.call_context(call),
+            **staff_reports.call_context(call),
         },
     )
 
@@ -352,6 +356,8 @@ def _render_detail(request, dossier, status=200, **bound):
     context["file_url_name"] = "applications:staff_dossier_file"
     context["pdf_url_name"] = "applications:staff_dossier_pdf"
     context["back_url"] = reverse("applications:staff_dossiers", args=[dossier.call_id])
+    context.update(staff_evaluation.dossier_context(dossier, request.user))
+    context.update(staff_decisions.dossier_context(dossier, request.user))
     return render(request, "applications/staff/dossier_detail.html", context, status=status)
 
 

@@ -1,0 +1,3 @@
+"""Staff URLs of the evaluation: evaluators, assignments (by hand, automatic), ranking, reopening."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Evaluator URLs (their assignments, profile, declaration, scoring), under /candidatures/evaluation/."""
+
+urlpatterns: list = []

@@ -1,0 +1,13 @@
+"""Staff screens of the evaluation: evaluators, assignments, ranking, reopening (issue 11)."""
+
+from __future__ import annotations
+
+
+def call_context(call) -> dict:
+    """What the call's staff page shows of this part (its section: ``applications/staff/staff_evaluation/_call_section.html``)."""
+    return {}
+
+
+def dossier_context(dossier, user) -> dict:
+    """What the dossier's staff page shows of this part (``applications/staff/staff_evaluation/_dossier_section.html``)."""
+    return {}
