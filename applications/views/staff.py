@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require
 
 from .. import calls, exports, screening, services
-from . import staff_decisions, staff_evaluation, staff_reports
 from ..filters import DossierFilter, filter_status, filtered
 from ..models import Call, Criterion, Dossier, DossierFile, Rendition, Theme
 from ..permissions import can_manage_calls, can_screen_dossiers
 from ..staff_forms import CallForm, CriterionFormSet, EligibilityForm, MissingItemsForm, OverrideForm, ThemeForm
+from . import staff_decisions, staff_evaluation, staff_reports
 
 PAGE_SIZE = 50
 Status = Dossier.Status

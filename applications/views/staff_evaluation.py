@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 def call_context(call) -> dict:
-    """What the call's staff page shows of this part (its section: ``applications/staff/staff_evaluation/_call_section.html``)."""
+    """The call page's part ( ``applications/staff/staff_evaluation/_call_section.html``)."""
     return {}
 
 
 def dossier_context(dossier, user) -> dict:
-    """What the dossier's staff page shows of this part (``applications/staff/staff_evaluation/_dossier_section.html``)."""
+    """The dossier page's part (``applications/staff/staff_evaluation/_dossier_section.html``)."""
     return {}

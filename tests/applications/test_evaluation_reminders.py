@@ -96,7 +96,7 @@ def test_an_assignment_made_within_the_week_gets_no_seven_day_reminder():
 def test_a_closed_evaluation_reminds_no_one():
     today = timezone.localdate()
     assignment = AssignmentFactory(deadline=today + dt.timedelta(days=7))
-    Call.objects.filter(pk=assignment.dossier.call_id).update(evaluation_closed_at=timezone.now() - dt.timedelta(days=1))
+    Call.objects.filter(pk=assignment.dossier.call_id).update(evaluation_closed_at=timezone.now() - dt.timedelta(1))
     assert travel(today, 10) == {today + dt.timedelta(days=n): [] for n in range(10)}
 
 
