@@ -475,6 +475,8 @@ class DossierEvent(models.Model):
         DECLINED = "declined", _("Évaluation déclinée")
         EVALUATION_SUBMITTED = "evaluation_submitted", _("Évaluation transmise")
         EVALUATION_REOPENED = "evaluation_reopened", _("Évaluation rouverte")
+        CALL_EVALUATION_CLOSED = "call_evaluation_closed", _("Évaluation de l'appel close")
+        CALL_EVALUATION_OPENED = "call_evaluation_opened", _("Évaluation de l'appel rouverte")
         DECISION_SET = "decision_set", _("Décision du comité saisie")
         DECISION_APPLIED = "decision_applied", _("Décision du comité appliquée")
         DECISION_SENT = "decision_sent", _("Décision communiquée")

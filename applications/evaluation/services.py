@@ -854,3 +854,50 @@ def visible_evaluations(user, dossier: Dossier) -> list[Evaluation]:
     if not own or not may_see_other_scores(user, dossier):
         return own
     return [e for e in evaluations if e.assignment.evaluator_id == user.pk or e.status == Evaluation.Status.SUBMITTED]
+
+
+# --- Closing the evaluation of a call ----------------------------------------------------------------------
+
+
+def _record_on_call(call, kind: str, by, at: dt.datetime) -> int:
+    """One non-public history entry on each dossier of ``call`` under evaluation (the record for ANRT)."""
+    dossiers = Dossier.objects.filter(call=call, status__in=ASSIGNABLE).only("pk")
+    events = [
+        DossierEvent(dossier_id=d.pk, kind=kind, actor=by, at=at, public=False, data={"call": call.pk})
+        for d in dossiers.order_by("pk")
+    ]
+    DossierEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
+
+
+def close_call_evaluation(call, by, at: dt.datetime | None = None):
+    """Staff close the evaluation of ``call``: from now on no score is saved or submitted and no dossier is
+    assigned (``Call.evaluation_closed_at``). Recorded on each dossier under evaluation (not public)."""
+    from ..models import Call
+
+    _require_staff(by)
+    at = at or now()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if closed := _evaluation_closed(call, at):
+            raise EvaluationRefused(closed)
+        call.evaluation_closed_at = at
+        call.save(update_fields=["evaluation_closed_at", "updated_at"])
+        _record_on_call(call, Kind.CALL_EVALUATION_CLOSED, by, at)
+    return call
+
+
+def reopen_call_evaluation(call, by, at: dt.datetime | None = None):
+    """Staff reopen the evaluation of ``call`` (scores can be saved and submitted again). Recorded as above."""
+    from ..models import Call
+
+    _require_staff(by)
+    at = at or now()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if not _evaluation_closed(call, at):
+            raise EvaluationRefused(_("L'évaluation de cet appel n'est pas close : il n'y a rien à rouvrir."))
+        call.evaluation_closed_at = None
+        call.save(update_fields=["evaluation_closed_at", "updated_at"])
+        _record_on_call(call, Kind.CALL_EVALUATION_OPENED, by, at)
+    return call
