@@ -119,11 +119,18 @@ def send(
 
 
 def send_text(
-    key: str, to, subject: str, body: str, language: str | None = None, dedupe_key: str | None = None
+    key: str,
+    to,
+    subject: str,
+    body: str,
+    language: str | None = None,
+    dedupe_key: str | None = None,
+    attachments: list[Attachment] = (),
 ) -> EmailLog:
     """Send a message whose text is already written, logged under ``key`` like any other.
 
-    Same rules as ``send``: at most once per ``dedupe_key``, a fresh key when none is given.
+    Same rules as ``send``: at most once per ``dedupe_key``, a fresh key when none is given, ``attachments``
+    read from storage at each delivery.
     """
     address, user, user_language = recipient(to)
     language = language or user_language
@@ -133,7 +140,7 @@ def send_text(
         existing.just_created = False
         return existing
     rendered = Rendered(" ".join(subject.split())[:255], body)
-    return _log_and_deliver(key, address, user, language, dedupe_key, rendered)
+    return _log_and_deliver(key, address, user, language, dedupe_key, rendered, attachments)
 
 
 def _log_and_deliver(

@@ -447,6 +447,11 @@ def letter_pdf(letter: Letter) -> bytes:
         )
 
 
+def letter_filename(letter: Letter) -> str:
+    """The PDF's name as the candidate sees it (the dossier's number, the kind of letter, no personal data)."""
+    return f"CIFRE_{letter.decision.dossier.number}_{letter.kind}.pdf"
+
+
 @dataclass
 class Sent:
     sent: list[Letter] = field(default_factory=list)
@@ -499,6 +504,10 @@ def _deliver(letter: Letter) -> None:
 
     dossier = letter.decision.dossier
     to = dossier.candidate if dossier.candidate_id else dossier.email
+    # The PDF as sent goes with the e-mail (read from storage at each delivery, a retry included).
+    attachments = (
+        [messenger.Attachment(letter.pdf.name, letter_filename(letter), "application/pdf")] if letter.pdf else []
+    )
     log = messenger.send_text(
         letter.template_key,
         to,
@@ -506,6 +515,7 @@ def _deliver(letter: Letter) -> None:
         letter.body,
         language=letter.language,
         dedupe_key=f"decision-letter:{letter.pk}",
+        attachments=attachments,
     )
     Letter.objects.filter(pk=letter.pk).update(email_log=log)
 
