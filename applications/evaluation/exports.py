@@ -70,6 +70,11 @@ def header(criteria) -> list[str]:
     return columns
 
 
+def _labels(choices) -> dict[str, str]:
+    """Value → label as plain text (a lazy label is no spreadsheet value)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def score_table(call) -> tuple[list[str], list[list]]:
     """The header and the rows of the export (values: text, int, ``Decimal``, naive Paris time)."""
     result = ranking.ranking(call)
@@ -86,9 +91,9 @@ def score_table(call) -> tuple[list[str], list[list]]:
         evaluation__assignment__dossier__call=call, evaluation__assignment__status__in=ACTIVE_ASSIGNMENT
     ).values_list("evaluation__assignment_id", "criterion_id", "value", "comment"):
         scores[assignment_id][criterion_id] = (value, comment)
-    assignment_labels = dict(Assignment.Status.choices)
-    evaluation_labels = dict(Evaluation.Status.choices)
-    recommendations = dict(Evaluation.Recommendation.choices)
+    assignment_labels = _labels(Assignment.Status)
+    evaluation_labels = _labels(Evaluation.Status)
+    recommendations = _labels(Evaluation.Recommendation)
     rows = []
     for line in result.dossiers:
         for entry in line.evaluations:

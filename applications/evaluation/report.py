@@ -94,9 +94,7 @@ def _pages(result: ranking.Ranking, names: dict[int, str]) -> list[DossierPage]:
                 total=entry.total,
                 recommendation=recommendation_labels.get(entry.recommendation, ""),
                 overall_comment=entry.overall_comment,
-                scores=[
-                    ScoreCell(c, entry.scores.get(c.pk), entry.comments.get(c.pk, "")) for c in result.criteria
-                ],
+                scores=[ScoreCell(c, entry.scores.get(c.pk), entry.comments.get(c.pk, "")) for c in result.criteria],
             )
             for entry in line.evaluations
         ]
@@ -309,9 +307,19 @@ def report_context(call) -> dict:
     status_labels = dict(Decision.Status.choices)
     ranks = {line.dossier_id: line for line in result.dossiers}
     by_committee: dict[int, list[dict]] = defaultdict(list)
-    for committee_id, dossier_id, outcome, rank, status, decided_at, decided_by, applied_at, applied_by, p_at, p_by in (
-        decisions
-    ):
+    for (
+        committee_id,
+        dossier_id,
+        outcome,
+        rank,
+        status,
+        decided_at,
+        decided_by,
+        applied_at,
+        applied_by,
+        p_at,
+        p_by,
+    ) in decisions:
         line = ranks.get(dossier_id)
         by_committee[committee_id].append(
             {
@@ -375,4 +383,3 @@ def _count_by_status(call) -> dict[str, int]:
 
 def report_pdf(call) -> bytes:
     return render_pdf(REPORT_TEMPLATE, report_context(call))
-

@@ -65,7 +65,7 @@ def make_report_world() -> dict:
     services.unassign(denis_a, staff)
 
     alice_b = AssignmentFactory(dossier=b, evaluator=alice, accepted=True)
-    data = answers(call, [3, 4], "fund", comment="=HYPERLINK(\"http://x\")")
+    data = answers(call, [3, 4], "fund", comment='=HYPERLINK("http://x")')
     data[services.comment_field(criteria[0])] = "+danger"
     services.submit_evaluation(alice_b, alice, data)
     AssignmentFactory(dossier=b, evaluator=denis, conflict=True)
