@@ -1,23 +1,27 @@
-/* Server-side autosave of a dossier step (applications.views.candidate.autosave).
+/* Server-side autosave of a dossier step (applications.views.candidate.autosave), and of any form
+ * marked data-autosave-form (an evaluation: applications.views.evaluator.autosave).
  *
  * The step page works without this file: its save button posts the whole form. With it, the fields
  * the candidate changed are sent 1.5 s after they stop typing (at once for radios, selects, dates
  * and checkboxes, and when a field loses focus), with the step's version number; the answer gives
  * the new version, the fields saved and the messages of the refused ones, shown next to them.
  * Texts come from the form's data-msg-* attributes (translated by the template); no inline script
- * (strict CSP); the CSRF token is read from the form.
+ * (strict CSP); the CSRF token is read from the form. The version field is "step_version" unless the
+ * form names another in data-version-name; after each save the form emits "autosave:saved" with the
+ * server's answer (event.detail), for the page's own additions.
  */
 (function () {
   "use strict";
 
   document.documentElement.classList.add("js");
-  var form = document.getElementById("step-form");
+  var form = document.getElementById("step-form") || document.querySelector("form[data-autosave-form]");
   if (!form) {
     return;
   }
   var url = form.getAttribute("data-autosave-url");
   var statusBox = document.getElementById("autosave-status");
-  var versionInput = form.querySelector('input[name="step_version"]');
+  var versionName = form.getAttribute("data-version-name") || "step_version";
+  var versionInput = form.querySelector('input[name="' + versionName + '"]');
   var DELAY = 1500;
   var dirty = {}; // field name (or group name) -> true
   var timer = null;
@@ -129,7 +133,7 @@
   }
 
   function keyOf(element) {
-    if (!element.name || element.name === "csrfmiddlewaretoken" || element.name === "step_version") {
+    if (!element.name || element.name === "csrfmiddlewaretoken" || element.name === versionName) {
       return null;
     }
     var group = groupOf(element);
@@ -313,7 +317,7 @@
     }
     dirty = {};
     var data = new FormData();
-    data.append("step_version", versionInput.value);
+    data.append(versionName, versionInput.value);
     keys.forEach(function (key) {
       if (key.indexOf("group:") === 0) {
         appendGroup(data, key.slice(6));
@@ -395,6 +399,7 @@
       var hasErrors = Object.keys(errors).length > 0;
       setState(Object.keys(dirty).length ? "pending" : "saved");
       setStatus(msg(hasErrors ? "saved-errors" : "saved", { time: answer.saved_at }), hasErrors ? "error" : "saved");
+      form.dispatchEvent(new CustomEvent("autosave:saved", { detail: answer }));
       return;
     }
     retryDelay = 0;
