@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import authenticated, require
 
-from .. import eligibility, personal_data, queries, services, steps
+from .. import anonymity, eligibility, personal_data, queries, services, steps
 from ..evaluation import decisions
 from ..forms import STEP_FORMS, DocumentUploadForm, WithdrawForm, WorkPeriodFormSet
 from ..models import Call, Dossier, DossierEvent, DossierFile, Rendition
@@ -488,6 +488,9 @@ def _review_page(request, dossier: Dossier, problems: dict | None = None, status
         "document_rows": [(label, overview.files.get(kind)) for kind, label in DossierFile.Kind.choices],
         "can_submit": dossier.is_draft and dossier.call.is_open(),
         "problems": problems,
+        # A blind call: the documents whose text names the candidate (a warning, never a refusal).
+        "naming_documents": anonymity.naming_documents(dossier, overview.files.values()) if dossier.is_draft else [],
+        "documents_url": _step_url(dossier, "documents"),
     }
     return render(request, "applications/candidate/review.html", context, status=status)
 
@@ -514,6 +517,17 @@ def submit(request, pk):
             )
             % {"number": dossier.number},
         )
+        naming = anonymity.naming_documents(dossier)
+        if naming:
+            messages.warning(
+                request,
+                _(
+                    "L'évaluation de cet appel est anonyme, mais ces documents contiennent votre nom ou votre "
+                    "adresse e-mail : %(documents)s. Si vous souhaitez en transmettre une version anonymisée, "
+                    "écrivez à l'équipe du programme."
+                )
+                % {"documents": anonymity.warning(naming)},
+            )
     else:
         messages.info(
             request,
