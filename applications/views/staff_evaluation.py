@@ -343,7 +343,7 @@ def unassign(request, pk):
 # --- Automatic assignment -----------------------------------------------------------------------------------
 
 
-def _auto_page(request, call, form, status=200, proposal=None, token=None):
+def _auto_page(request, call, form, status=200, proposal=None, token=None, errors=()):
     evaluators = {}
     if proposal is not None and proposal.loads:
         evaluators = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(proposal.loads)).only("pk", "email")}
@@ -360,7 +360,7 @@ def _auto_page(request, call, form, status=200, proposal=None, token=None):
     return render(
         request,
         "applications/staff/staff_evaluation/auto_assign.html",
-        {"call": call, "form": form, "proposal": proposal, "loads": loads, "token": token},
+        {"call": call, "form": form, "proposal": proposal, "loads": loads, "token": token, "errors": errors},
         status=status,
     )
 
@@ -397,21 +397,19 @@ def auto_assign_confirm(request, pk):
     stored = request.session.get(PROPOSAL_KEY % call.pk)
     form = AutoAssignForm(initial={"deadline": _default_deadline()})
     if not stored or stored.get("token") != request.POST.get("token"):
-        form.add_error(
-            None,
+        errors = [
             _(
                 "Cette proposition a déjà été confirmée ou a été remplacée par une plus récente : rien n'a été "
                 "affecté. Relancez la proposition."
-            ),
-        )
-        return _auto_page(request, call, form, status=400)
+            )
+        ]
+        return _auto_page(request, call, form, status=400, errors=errors)
     proposal = auto.Proposal.from_dict(stored["proposal"])
     try:
         created = auto.confirm(proposal, request.user)
     except ValidationError as error:
         request.session.pop(PROPOSAL_KEY % call.pk, None)
-        add_errors(form, error)
-        return _auto_page(request, call, form, status=400)
+        return _auto_page(request, call, form, status=400, errors=error.messages)
     request.session.pop(PROPOSAL_KEY % call.pk, None)
     messages.success(
         request,
