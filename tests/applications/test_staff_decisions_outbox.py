@@ -56,9 +56,7 @@ def test_the_outbox_lists_every_letter_with_its_recipient_language_kind_and_stat
     assert reverse("notifications:templates") in page
 
 
-def test_staff_send_the_ticked_letters_with_their_pdf_attached_and_logged(
-    world, staff, django_capture_on_commit_callbacks
-):
+def test_ticked_letters_leave_with_their_pdf_attached_and_logged(world, staff, django_capture_on_commit_callbacks):
     one, two = world["dossiers"][:2]
     letter = letter_of(one)
     with django_capture_on_commit_callbacks(execute=True):
