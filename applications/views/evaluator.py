@@ -238,7 +238,7 @@ def _render(request, assignment: Assignment, status: int = 200, **context):
         read_only=read_only,
         evaluation=evaluation,
         version=version if version is not None else (evaluation.version if evaluation else 0),
-        total=_total_text(evaluation.total if evaluation and evaluation.total is not None else None),
+        total=_total_text(services._total(criteria, scores)),
         own_scores=[(row, scores.get(row["criterion"].pk)) for row in form.rows],
         others=_others(request, assignment) if assignment.status == Status.SUBMITTED else None,
         may_decline=assignment.status == Status.ACCEPTED and not any(s.value is not None for s in scores.values()),
