@@ -438,3 +438,6 @@ def seed(stdout) -> None:
         f"  candidatures : appel {call.year} ouvert jusqu'au {timezone.localtime(call.closes_at):%d/%m/%Y %H:%M} "
         f"({len(themes)} thèmes), {counts} dossiers déposés, un brouillon ({CANDIDATE[0]}) ; appel {last.year} clos"
     )
+    from .evaluation import demo as evaluation_demo  # the call in evaluation and the decided call (issue 11)
+
+    evaluation_demo.seed(stdout, open_year=call.year)

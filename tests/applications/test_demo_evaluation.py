@@ -1,0 +1,197 @@
+"""The evaluation's demo (issue 11): a call in evaluation with assignments at every stage and a
+disagreement, a decided call with its letters sent and one hand-over; idempotent, made through the
+services.
+
+The demo is seeded once for the module (in a transaction rolled back at its end), with the
+after-commit callbacks run, as ``seed_demo`` runs them: the e-mails are in the log. The dossiers'
+receipts and one-PDFs, rendered after each submission, are left out here (``test_demo`` renders them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from applications.evaluation import demo, ranking, services
+from applications.evaluation.models import (
+    Assignment,
+    Committee,
+    ConflictDeclaration,
+    Decision,
+    Evaluation,
+    EvaluatorProfile,
+    Letter,
+    Score,
+)
+from applications.models import Call, Dossier, DossierEvent, Rendition
+from conventions.models import Convention, Lab, ThesisDirector, Tutor
+from notifications.models import EmailLog
+
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]  # sending the letters renders their PDFs
+
+MODELS = (
+    User,
+    Call,
+    Dossier,
+    DossierEvent,
+    EvaluatorProfile,
+    Assignment,
+    ConflictDeclaration,
+    Evaluation,
+    Score,
+    Committee,
+    Decision,
+    Letter,
+    Convention,
+    Lab,
+    ThesisDirector,
+    Tutor,
+    EmailLog,
+    Authenticator,
+)
+EVALUATOR = "evaluateur@demo.cifre.test"
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def open_year() -> int:
+    return (timezone.localdate() + dt.timedelta(weeks=6)).year
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once; rolled back after the module's last test."""
+    from applications import renditions
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            skipped, renditions.after_submission = renditions.after_submission, lambda *args: None
+            try:
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    demo.seed(StringIO(), open_year=open_year())
+            finally:
+                renditions.after_submission = skipped
+            yield {
+                "evaluating": Call.objects.get(year=open_year() - 2),
+                "decided": Call.objects.get(year=open_year() - 3),
+            }
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_the_evaluator_demo_account_has_dossiers_to_declare_and_to_score(world):
+    marc = User.objects.get(email=EVALUATOR)
+    assert roles.has_role(marc, roles.EVALUATOR)
+    assert Authenticator.objects.filter(user=marc, type=Authenticator.Type.TOTP).exists()
+    mine = Assignment.objects.filter(evaluator=marc, dossier__call=world["evaluating"])
+    assert mine.filter(status=Assignment.Status.ASSIGNED).count() == 2  # to declare
+    draft = mine.get(status=Assignment.Status.ACCEPTED)  # to score: a draft with some scores
+    assert draft.evaluation.status == Evaluation.Status.DRAFT
+    assert sorted(v is None for v in draft.evaluation.scores.values_list("value", flat=True)) == [False, False]
+    assert mine.filter(status=Assignment.Status.SUBMITTED).count() == 1
+    assert all(a.deadline > timezone.localdate() for a in mine)
+    # The screens' services let him do it: declare, then score and submit.
+    waiting = mine.filter(status=Assignment.Status.ASSIGNED).first()
+    services.declare(waiting, marc, False)
+    result = services.save_draft(
+        waiting, marc, {f"score-{c.pk}": "3" for c in services.criteria_of(world["evaluating"])}, 0
+    )
+    assert result.ok and result.total is not None
+
+
+def test_the_call_in_evaluation_has_every_stage_and_a_disagreement(world):
+    call = world["evaluating"]
+    assert call.closes_at < timezone.now() and not call.is_open()
+    assert set(Assignment.objects.filter(dossier__call=call).values_list("status", flat=True)) == set(
+        Assignment.Status.values
+    )
+    assert set(Dossier.objects.filter(call=call).values_list("status", flat=True)) == {"in_evaluation"}
+    conflict = ConflictDeclaration.objects.get(dossier__call=call, has_conflict=True)
+    assert conflict.assignment.status == Assignment.Status.CONFLICT and conflict.nature
+    assert ConflictDeclaration.objects.filter(dossier__call=call, has_conflict=False).exclude(statement="").exists()
+    declined = Assignment.objects.get(dossier__call=call, status=Assignment.Status.DECLINED)
+    assert declined.declined_reason
+    lines = ranking.ranking(call).dossiers
+    flagged = [line for line in lines if line.disagreement]
+    assert len(flagged) == 1 and flagged[0].spread > call.disagreement_threshold
+    assert (
+        sum(line.received for line in lines)
+        == Evaluation.objects.filter(assignment__dossier__call=call, status="submitted").count()
+    )
+    # Several evaluators, each with a profile and a second factor.
+    evaluators = User.objects.filter(assignments__dossier__call=call).distinct()
+    assert evaluators.count() == 5
+    assert all(Authenticator.objects.filter(user=u, type="totp").exists() for u in evaluators)
+    assert EvaluatorProfile.objects.filter(user__in=evaluators).count() == 5
+
+
+def test_the_decided_call_has_letters_sent_and_a_dossier_handed_over(world):
+    call = world["decided"]
+    assert call.evaluation_closed_at is not None and call.decisions_on is not None
+    assert sorted(Dossier.objects.filter(call=call).values_list("status", flat=True)) == [
+        "rejected",
+        "selected",
+        "selected",
+        "waiting_list",
+    ]
+    assert Committee.objects.filter(call=call).count() == 1
+    assert set(Decision.objects.filter(dossier__call=call).values_list("status", flat=True)) == {"applied"}
+    letters = Letter.objects.filter(decision__dossier__call=call)
+    assert letters.count() == 4 and set(letters.values_list("status", flat=True)) == {"sent"}
+    assert all(letter.pdf.name for letter in letters)
+    logged = EmailLog.objects.filter(pk__in=letters.values_list("email_log", flat=True))
+    assert logged.count() == 4
+    assert set(logged.values_list("to", flat=True)) == set(
+        Dossier.objects.filter(call=call).values_list("candidate__email", flat=True)
+    )
+    handed = Dossier.objects.get(call=call, convention__isnull=False)
+    convention = handed.convention
+    assert (convention.status, convention.doctoral_student_id) == (Convention.Status.DRAFT, handed.candidate_id)
+    assert roles.has_role(handed.candidate, roles.DOCTORAL_STUDENT)
+    assert convention.rate_year == convention.effective_date.year
+    assert handed.events.filter(kind=DossierEvent.Kind.HANDED_OVER).exists()
+    # The other selected dossier is left for staff to hand over.
+    assert Dossier.objects.filter(call=call, status="selected", convention__isnull=True).count() == 1
+
+
+def test_a_second_seed_changes_nothing(world):
+    first = counts()
+    stamps = {
+        "dossiers": sorted(Dossier.objects.values_list("pk", "status", "version", "updated_at")),
+        "evaluations": sorted(Evaluation.objects.values_list("pk", "status", "version", "updated_at")),
+        "assignments": sorted(Assignment.objects.values_list("pk", "status", "updated_at")),
+        "profiles": sorted(EvaluatorProfile.objects.values_list("pk", "updated_at")),
+        "calls": sorted(Call.objects.values_list("pk", "updated_at")),
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        demo.seed(StringIO(), open_year=open_year())
+    assert counts() == first
+    assert stamps == {
+        "dossiers": sorted(Dossier.objects.values_list("pk", "status", "version", "updated_at")),
+        "evaluations": sorted(Evaluation.objects.values_list("pk", "status", "version", "updated_at")),
+        "assignments": sorted(Assignment.objects.values_list("pk", "status", "updated_at")),
+        "profiles": sorted(EvaluatorProfile.objects.values_list("pk", "updated_at")),
+        "calls": sorted(Call.objects.values_list("pk", "updated_at")),
+    }
+    assert not Rendition.objects.exists()  # the module leaves them out (see the docstring)
+
+
+def test_the_decided_calls_effective_date_falls_in_a_year_with_rates():
+    from subsidies.models import RateYear
+
+    latest = RateYear.objects.order_by("-year").first().year
+    assert demo.decided_effective_date(dt.date(latest + 3, 5, 10)) == dt.date(latest, 9, 1)
+    assert demo.decided_effective_date(dt.date(latest, 12, 2)) == dt.date(latest, 5, 1)
