@@ -203,3 +203,21 @@ def test_the_call_page_shows_committees_counts_and_links(world, staff):
     assert "Lettres : 4 prête(s), 0 retenue(s), 0 envoyée(s)." in page
     assert reverse("applications:staff_committee", args=[world["call"].pk]) in page
     assert reverse("applications:staff_outbox", args=[world["call"].pk]) in page
+
+
+def test_the_dossier_section_makes_two_queries_whatever_the_decision(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.views import staff_decisions
+    from tests.applications.factories_evaluation import EligibleDossierFactory
+
+    world = applied(make_world())
+    undecided = EligibleDossierFactory(call=world["call"])
+    decided = Dossier.objects.get(pk=world["dossiers"][1].pk)
+    counts = []
+    for dossier in (undecided, decided):
+        with CaptureQueriesContext(connection) as ctx:
+            staff_decisions.dossier_context(dossier, world["staff"])
+        counts.append(len(ctx.captured_queries))
+    assert counts == [2, 2]

@@ -253,3 +253,16 @@ def test_the_outbox_takes_as_many_queries_for_2_and_for_10_letters(client_for, d
         decisions.send_letters(Letter.objects.filter(decision__dossier__call=call, status="ready")[:3], staff)
     decisions.hold(Letter.objects.filter(decision__dossier__call=call, status="ready").first(), staff)
     assert _queries(client, url) == small
+
+
+def test_the_candidate_sees_the_decision_once_its_letter_left_the_outbox(
+    world, staff, client_for, django_capture_on_commit_callbacks
+):
+    three = world["dossiers"][2]
+    candidate = client_for(three.candidate)
+    url = reverse("applications:dossier", args=[three.pk])
+    assert 'id="decision"' not in text(candidate.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(outbox_url(world), {"send": "selected", "letters": [letter_of(three).pk]})
+    page = text(candidate.get(url))
+    assert 'id="decision"' in page and "Liste d'attente" in page and "Rang sur la liste d'attente : 1." in page
