@@ -152,6 +152,10 @@ def _render_committee(request, call, status=200, committee_form=None, bound: Dec
     page, notice = _page(request, rows, focus)
     for row in page.object_list:
         row.form = bound if bound is not None and row.dossier.pk == focus else _row_form(row, committees)
+    if bound is not None and not any(row.form is bound for row in page.object_list):
+        for errors in bound.errors.values():  # a dossier the table does not list (not decidable): said above it
+            for message in errors:
+                messages.error(request, message)
     selected = sum(1 for row in rows if row.decision is not None and row.decision.outcome == Outcome.SELECTED)
     return render(
         request,

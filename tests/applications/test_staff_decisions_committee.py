@@ -269,3 +269,16 @@ def test_the_committee_table_takes_as_many_queries_for_2_and_for_10_rows(client_
     decisions.set_decision(more[0], committee, Outcome.WAITING_LIST, staff, waiting_rank=1)
     Committee.objects.create(call=call, date=dt.date(2027, 1, 19), members_present="M. Roy")
     assert _queries(client, url) == small
+
+
+def test_a_dossier_the_committee_cannot_decide_is_refused_with_its_reason(world, staff):
+    from applications import services as dossier_services
+    from tests.applications.factories import DossierFactory, fill
+
+    submitted = DossierFactory(call=world["call"])
+    fill(submitted)
+    dossier_services.submit(submitted.pk, submitted.candidate)
+    response = staff.post(set_url(submitted), row(submitted, outcome="selected", committee=world["committee"].pk))
+    assert response.status_code == 400
+    assert "Le comité ne peut décider que d'un dossier éligible ou en cours d'évaluation" in text(response)
+    assert not Decision.objects.filter(dossier=submitted).exists()
