@@ -28,6 +28,8 @@ CANDIDATES = (
 
 def store_renditions(dossier) -> None:
     for kind in (Rendition.Kind.DOSSIER, Rendition.Kind.BLIND):
+        if Rendition.objects.filter(dossier=dossier, kind=kind, version=dossier.version).exists():
+            continue  # rendered after the submission's commit (a test with committed transactions)
         rendition = Rendition(dossier=dossier, kind=kind, version=dossier.version, sha256="x")
         rendition.file.save(f"{kind}.pdf", ContentFile(pdf_bytes()), save=True)
 
