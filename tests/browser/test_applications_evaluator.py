@@ -30,6 +30,13 @@ def test_an_evaluator_declares_scores_with_autosave_and_submits(page, live_serve
     base = live_server.url
     login_page(page, world["evaluator"])
 
+    page.goto(f"{base}/candidatures/evaluation/profil/")
+    assert_accessible(page)
+    page.get_by_label("Nombre de dossiers acceptés pour un appel").fill("201")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    expect(page.locator("#div_id_capacity")).to_contain_text("Indiquez un nombre de dossiers entre 0 et 200.")
+    assert_accessible(page)
+
     page.goto(f"{base}/candidatures/evaluation/")
     assert_accessible(page)
     assert_no_identity(page.content(), dossier)
