@@ -17,6 +17,8 @@ ROLE_LANDING = (
     (roles.STAFF, "conventions:dashboard"),
     (roles.ADMIN, "admin:index"),
     (roles.DOCTORAL_STUDENT, "conventions:my_conventions"),
+    (roles.EVALUATOR, "applications:evaluator_home"),
+    (roles.DEPARTMENT, "applications:department_dossiers"),
 )
 
 

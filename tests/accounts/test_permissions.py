@@ -170,9 +170,8 @@ def test_admin_site_access_follows_the_staff_group(staff):
 
 def test_home_lands_each_role_on_its_page(every_role, client_for):
     assert client_for(None).get("/espace/")["Location"] == "/compte/login/?next=/espace/"
-    for name in ("candidate", "evaluator"):
-        response = client_for(every_role[name]).get("/espace/")
-        assert response.status_code == 200, name
+    assert client_for(every_role["candidate"]).get("/espace/").status_code == 200
+    assert client_for(every_role["evaluator"]).get("/espace/")["Location"] == "/candidatures/evaluation/"
     response = client_for(every_role["admin"]).get("/espace/")
     assert response["Location"] == "/admin/"
 
