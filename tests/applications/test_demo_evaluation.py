@@ -195,3 +195,34 @@ def test_the_decided_calls_effective_date_falls_in_a_year_with_rates():
     latest = RateYear.objects.order_by("-year").first().year
     assert demo.decided_effective_date(dt.date(latest + 3, 5, 10)) == dt.date(latest, 9, 1)
     assert demo.decided_effective_date(dt.date(latest, 12, 2)) == dt.date(latest, 5, 1)
+
+
+def test_the_demo_accounts_pages_open(world, client_for):
+    """What ``make run`` offers: the evaluator's assignments, staff's ranking, committee, outbox and the
+    handed-over dossier, the candidate's decision."""
+    from django.urls import reverse
+
+    from applications.evaluation.decisions import published_decision
+
+    marc = User.objects.get(email=EVALUATOR)
+    evaluator = client_for(marc)
+    assert evaluator.get(reverse("applications:evaluator_home")).status_code == 200
+    for assignment in Assignment.objects.filter(evaluator=marc):
+        assert evaluator.get(reverse("applications:evaluator_assignment", args=[assignment.pk])).status_code == 200
+    staff = client_for(User.objects.get(email="staff@demo.cifre.test"))
+    evaluating, decided = world["evaluating"], world["decided"]
+    for name, pk in (
+        ("staff_call", evaluating.pk),
+        ("staff_assignments", evaluating.pk),
+        ("staff_ranking", evaluating.pk),
+        ("staff_committee", decided.pk),
+        ("staff_outbox", decided.pk),
+        ("staff_evaluators", None),
+    ):
+        response = staff.get(reverse(f"applications:{name}", args=[pk] if pk else []))
+        assert response.status_code == 200, name
+    handed = Dossier.objects.get(call=decided, convention__isnull=False)
+    assert staff.get(reverse("applications:staff_dossier", args=[handed.pk])).status_code == 200
+    assert published_decision(handed).outcome == Decision.Outcome.SELECTED
+    page = client_for(handed.candidate).get(reverse("applications:dossier", args=[handed.pk]))
+    assert page.status_code == 200
