@@ -1,21 +1,27 @@
 """The staff ranking page: the same figures as ``ranking.ranking``, with only one page of dossiers built in full.
 
 ``ranking.ranking(call)`` builds every dossier's line with every evaluation (the exports and the committee's
-PDF need them all): 150–200 ms for 3,000 dossiers × 3 evaluations. The page shows 50 dossiers, but their
-ranks, and the evaluators' leniency table, depend on the whole call. So the page is computed in two steps:
+PDF need them all): 150–200 ms for 3,000 dossiers × 3 evaluations on a quiet machine, 500 ms under load.
+The page shows 50 dossiers, but their ranks, and the evaluators' leniency table, depend on the whole call.
+So the page is computed in two steps, the database doing the adding up:
 
-1. ``index(call, order, theme)``: one query of plain ``(dossier, number, theme, evaluator, status, total)``
-   rows for the whole call (or theme), a second for the evaluators' names. From them, every dossier's mean
-   and median (the order and the ranks), its received / assigned counts, and the evaluators' lines
-   (``ranking.evaluator_lines``, the same function as the full ranking). Nothing else is loaded.
-2. ``page_lines(call, entries, criteria)``: for the dossiers of the requested page only (paginated in
-   Python over the ordered index), their ``DossierLine`` in full: titles, candidate's name, spread,
-   standard deviation, disagreement flag (``ranking.summarise``), per-criterion means (summed by the
-   database), recommendations. Three queries whatever the page.
+1. ``index(call, order, theme)``, three queries: per dossier, the database's count of live assignments,
+   and count, sum, lowest and highest of the submitted totals (one grouped row per dossier, exact
+   ``numeric`` sums); the submitted totals as narrow ``(evaluator, dossier, total)`` rows; the evaluators'
+   names. From these, exactly as ``ranking`` computes them: each dossier's mean (sum / count) and median
+   (with at most three totals it follows from the sum, the lowest and the highest; the few dossiers with
+   more take theirs from the narrow rows), the order and the ranks (the same key), and each evaluator's
+   mean against the others' on the same dossiers, with the lenient / harsh marker (the others' sum is
+   the sum of their dossiers' totals minus their own: a grouped self-join in SQL cost more than adding
+   the narrow rows up here).
+2. ``page_lines(call, entries, criteria)``, three queries: for the dossiers of the requested page only
+   (paginated in Python over the ordered index), their ``ranking.DossierLine`` in full: titles, the
+   candidate's name, totals, spread, standard deviation and disagreement flag (``ranking.summarise``),
+   per-criterion means (summed by the database), recommendations.
 
-So a fixed number of queries (five), and the figures are ``ranking.ranking``'s own (same ``summarise``, same
-sort key, same ranks; ``tests/applications/test_staff_evaluation_ranking.py`` compares both on a random
-call). ``bench/bench_ranking_page.py`` times the whole page through Django's test client.
+A fixed number of queries whatever the number of dossiers or the page, and ``ranking.ranking``'s own figures
+(``tests/applications/test_staff_evaluation_ranking.py`` compares both on a random call). ``ranking.ranking``
+itself is unchanged, for the exports. ``bench/bench_ranking_page.py`` times the page through HTTP.
 """
 
 from __future__ import annotations
@@ -24,7 +30,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .ranking import MEAN, MEDIAN, DossierLine, EvaluatorLine, _q, evaluator_lines, summarise
+from .ranking import HARSH, LENIENT, MEAN, MEDIAN, DossierLine, EvaluatorLine, _q, summarise
+
+# Up to this many totals, the median follows from the count, the sum, the lowest and the highest.
+FROM_BOUNDS = 3
 
 
 @dataclass(slots=True)
@@ -34,34 +43,12 @@ class Entry:
     dossier_id: int
     number: str
     theme_id: int | None
-    assigned: int = 0
-    totals: list[Decimal] = field(default_factory=list)
+    assigned: int
+    received: int
     mean: Decimal | None = None
     median: Decimal | None = None
     rank: int | None = None
     theme_rank: int | None = None
-
-    @property
-    def received(self) -> int:
-        return len(self.totals)
-
-
-@dataclass(slots=True)
-class _Evaluation:
-    """What ``ranking.evaluator_lines`` reads of an evaluation."""
-
-    evaluator_id: int
-    evaluator_name: str
-    total: Decimal | None
-
-    @property
-    def submitted(self) -> bool:
-        return self.total is not None
-
-
-@dataclass(slots=True)
-class _Line:
-    evaluations: list[_Evaluation] = field(default_factory=list)
 
 
 @dataclass
@@ -72,64 +59,97 @@ class Index:
     evaluators: list[EvaluatorLine]
 
 
-def _mean_median(totals: list[Decimal]) -> tuple[Decimal | None, Decimal | None]:
-    """``ranking.summarise``'s mean and median (the same arithmetic), without the rest."""
-    if not totals:
-        return None, None
-    ordered = sorted(totals)
-    count = len(ordered)
-    middle = count // 2
-    median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    return _q(sum(ordered) / count), _q(median)
+def _median(count: int, total: Decimal, low: Decimal, high: Decimal, totals: list[Decimal] | None) -> Decimal:
+    """``ranking.summarise``'s median (before rounding)."""
+    if count > FROM_BOUNDS:
+        ordered = sorted(totals)
+        middle = count // 2
+        return ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    if count == 1:
+        return total
+    if count == 2:
+        return (low + high) / 2
+    return total - low - high
+
+
+def _submitted(prefix: str = ""):
+    """The submitted evaluations of live assignments, for a path to an ``Assignment`` (``prefix``)."""
+    from django.db.models import Q
+
+    from .models import ACTIVE_ASSIGNMENT, Evaluation
+
+    return Q(**{f"{prefix}evaluation__status": Evaluation.Status.SUBMITTED, f"{prefix}status__in": ACTIVE_ASSIGNMENT})
+
+
+def _submitted_evaluations():
+    """The same, from ``Evaluation``."""
+    from .models import ACTIVE_ASSIGNMENT, Evaluation
+
+    return Evaluation.objects.filter(status=Evaluation.Status.SUBMITTED, assignment__status__in=ACTIVE_ASSIGNMENT)
 
 
 def index(call, *, order: str = MEAN, theme=None) -> Index:
     """Every dossier of ``call`` (or of ``theme``) with a live assignment, ordered and ranked as
-    ``ranking.ranking`` does, and the evaluators' lines. Two queries."""
+    ``ranking.ranking`` does, and the evaluators' lines. Three queries."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Count, DecimalField, Max, Min, Q, Sum
 
     from ..models import Dossier
-    from .models import ACTIVE_ASSIGNMENT, Assignment, Evaluation
+    from .models import ACTIVE_ASSIGNMENT, Evaluation
 
     if order not in (MEAN, MEDIAN):
         raise ValueError(f"unknown order {order!r}")
     threshold = Decimal(call.disagreement_threshold)
-    rows = Assignment.objects.filter(dossier__call=call, status__in=ACTIVE_ASSIGNMENT).exclude(
-        dossier__status=Dossier.Status.DRAFT
-    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    dossiers = Dossier.objects.filter(call=call).exclude(status=Dossier.Status.DRAFT)
     if theme is not None:
-        rows = rows.filter(dossier__theme=theme)
-    rows = list(
-        rows.order_by("dossier_id", "pk").values_list(
-            "dossier_id",
-            "dossier__number",
-            "dossier__theme_id",
-            "evaluator_id",
-            "evaluation__status",
-            "evaluation__total",
+        dossiers = dossiers.filter(theme=theme)
+    live = Q(assignments__status__in=ACTIVE_ASSIGNMENT)
+    done = Q(assignments__status__in=ACTIVE_ASSIGNMENT, assignments__evaluation__status=Evaluation.Status.SUBMITTED)
+    rows = (
+        dossiers.order_by()
+        .annotate(
+            assigned=Count("assignments", filter=live),
+            received=Count("assignments__evaluation", filter=done),
+            sum_=Sum("assignments__evaluation__total", filter=done, output_field=money),
+            low=Min("assignments__evaluation__total", filter=done, output_field=money),
+            high=Max("assignments__evaluation__total", filter=done, output_field=money),
         )
+        .filter(assigned__gt=0)
+        .values_list("pk", "number", "theme_id", "assigned", "received", "sum_", "low", "high")
     )
-    submitted = Evaluation.Status.SUBMITTED
-    evaluator_ids = {row[3] for row in rows if row[4] == submitted}
-    names = {
-        pk: (f"{first} {last}".strip() or email)
-        for pk, first, last, email in get_user_model()
-        .objects.filter(pk__in=evaluator_ids)
-        .values_list("pk", "first_name", "last_name", "email")
-    }
-    entries: dict[int, Entry] = {}
-    lines: dict[int, _Line] = {}
-    for dossier_id, number, theme_id, evaluator_id, e_status, total in rows:
-        entry = entries.get(dossier_id)
-        if entry is None:
-            entry = entries[dossier_id] = Entry(dossier_id, number or "", theme_id)
-            lines[dossier_id] = _Line()
-        entry.assigned += 1
-        if e_status == submitted:
-            entry.totals.append(total)
-            lines[dossier_id].evaluations.append(_Evaluation(evaluator_id, names.get(evaluator_id, ""), total))
-    for entry in entries.values():
-        entry.mean, entry.median = _mean_median(entry.totals)
+    rows = list(rows)
+    # Every submitted total (evaluator, dossier, total): the evaluators' lines, and the median of the dossiers
+    # with more than FROM_BOUNDS totals. Narrow rows, added up here (a grouped self-join costs more).
+    totals = (
+        _submitted_evaluations()
+        .filter(assignment__dossier__in=dossiers.values("pk"))
+        .order_by()
+        .values_list("assignment__evaluator_id", "assignment__dossier_id", "total")
+    )
+    received_of = {pk: received for pk, _n, _t, _a, received, *_rest in rows}
+    sum_of = {pk: total for pk, _n, _t, _a, _r, total, _l, _h in rows}
+    many: dict[int, list[Decimal]] = defaultdict(list)
+    own: dict[int, list] = {}
+    for evaluator_id, dossier_id, total in totals:
+        count = received_of.get(dossier_id, 0)
+        if count > FROM_BOUNDS:
+            many[dossier_id].append(total)
+        line = own.get(evaluator_id)
+        if line is None:
+            line = own[evaluator_id] = [Decimal(0), 0, Decimal(0), 0]
+        line[0] += total
+        line[1] += 1
+        line[2] += sum_of[dossier_id]  # every total on this dossier, their own included
+        line[3] += count
+
+    entries = []
+    for pk, number, theme_id, assigned, received, total, low, high in rows:
+        entry = Entry(pk, number or "", theme_id, assigned, received)
+        if received:
+            entry.mean = _q(total / received)
+            entry.median = _q(_median(received, total, low, high, many.get(pk)))
+        entries.append(entry)
 
     def key(entry: Entry):
         first, second = (entry.mean, entry.median) if order == MEAN else (entry.median, entry.mean)
@@ -137,17 +157,55 @@ def index(call, *, order: str = MEAN, theme=None) -> Index:
             return (1, Decimal(0), Decimal(0), entry.number, entry.dossier_id)
         return (0, -first, -(second or 0), entry.number, entry.dossier_id)
 
-    ordered = sorted(entries.values(), key=key)
+    entries.sort(key=key)
     theme_counts: Counter = Counter()
-    for position, entry in enumerate(ordered, start=1):
+    for position, entry in enumerate(entries, start=1):
         if (entry.mean if order == MEAN else entry.median) is None:
             continue
         entry.rank = position
         theme_counts[entry.theme_id] += 1
         entry.theme_rank = theme_counts[entry.theme_id]
-    return Index(
-        order=order, threshold=threshold, entries=ordered, evaluators=evaluator_lines(lines.values(), threshold)
-    )
+
+    names = {
+        pk: (f"{first} {last}".strip() or email)
+        for pk, first, last, email in get_user_model()
+        .objects.filter(pk__in=totals.values("assignment__evaluator_id"))  # a subquery: one query, even for none
+        .values_list("pk", "first_name", "last_name", "email")
+    }
+    return Index(order=order, threshold=threshold, entries=entries, evaluators=_evaluator_lines(own, names, threshold))
+
+
+def _evaluator_lines(own, names, threshold: Decimal) -> list[EvaluatorLine]:
+    """``ranking.evaluator_lines`` from sums: the others' totals are every total on the same dossiers but one's own.
+
+    ``own``: evaluator → [sum of their totals, their count, sum of every total on their dossiers, count of those].
+    """
+    margin = threshold / 2
+    result = []
+    for evaluator_id in sorted(own, key=lambda i: (names.get(i, ""), i)):
+        total, count, all_total, all_count = own[evaluator_id]
+        mean = _q(total / count)
+        others = all_count - count
+        others_mean = _q((all_total - total) / others) if others else None
+        difference = mean - others_mean if others_mean is not None else None
+        marker = ""
+        if difference is not None and margin > 0:
+            if difference >= margin:
+                marker = LENIENT
+            elif difference <= -margin:
+                marker = HARSH
+        result.append(
+            EvaluatorLine(
+                evaluator_id=evaluator_id,
+                name=names.get(evaluator_id, ""),
+                count=count,
+                mean=mean,
+                others_mean=others_mean,
+                difference=difference,
+                marker=marker,
+            )
+        )
+    return result
 
 
 @dataclass(slots=True)
@@ -166,7 +224,7 @@ def page_lines(call, entries: list[Entry], criteria, threshold: Decimal) -> list
     from django.utils.translation import get_language
 
     from ..models import Dossier
-    from .models import ACTIVE_ASSIGNMENT, Evaluation, Score
+    from .models import Evaluation, Score
 
     ids = [e.dossier_id for e in entries]
     if not ids:
@@ -178,17 +236,20 @@ def page_lines(call, entries: list[Entry], criteria, threshold: Decimal) -> list
             "pk", "status", "thesis_title", "theme__title_fr", "theme__title_en", "first_name", "last_name"
         )
     }
+    totals: dict[int, list[Decimal]] = defaultdict(list)
     recommendations: dict[int, Counter] = defaultdict(Counter)
-    for dossier_id, recommendation in Evaluation.objects.filter(
-        assignment__dossier_id__in=ids, assignment__status__in=ACTIVE_ASSIGNMENT, status=Evaluation.Status.SUBMITTED
-    ).values_list("assignment__dossier_id", "recommendation"):
+    for dossier_id, total, recommendation in (
+        _submitted_evaluations()
+        .filter(assignment__dossier_id__in=ids)
+        .order_by("assignment__dossier_id", "assignment_id")
+        .values_list("assignment__dossier_id", "total", "recommendation")
+    ):
+        totals[dossier_id].append(total)
         recommendations[dossier_id][recommendation] += 1
     means: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for dossier_id, criterion_id, total, count in (
         Score.objects.filter(
-            evaluation__assignment__dossier_id__in=ids,
-            evaluation__assignment__status__in=ACTIVE_ASSIGNMENT,
-            evaluation__status=Evaluation.Status.SUBMITTED,
+            evaluation__in=_submitted_evaluations().filter(assignment__dossier_id__in=ids),
             value__isnull=False,
         )
         .order_by()
@@ -200,8 +261,9 @@ def page_lines(call, entries: list[Entry], criteria, threshold: Decimal) -> list
     result = []
     for entry in entries:
         _pk, status, title, theme_fr, theme_en, first, last = dossiers[entry.dossier_id]
-        figures = summarise(entry.totals, threshold)
+        figures = summarise(totals.get(entry.dossier_id, []), threshold)
         found = means.get(entry.dossier_id, {})
+        counts = recommendations.get(entry.dossier_id, Counter())
         line = DossierLine(
             dossier_id=entry.dossier_id,
             number=entry.number,
@@ -211,25 +273,22 @@ def page_lines(call, entries: list[Entry], criteria, threshold: Decimal) -> list
             thesis_title=title,
             assigned=entry.assigned,
             received=entry.received,
-            totals=entry.totals,
+            totals=totals.get(entry.dossier_id, []),
             mean=figures["mean"],
             median=figures["median"],
             spread=figures["spread"],
             stdev=figures["stdev"],
             disagreement=figures["disagreement"],
             criterion_means={c.pk: found.get(c.pk) for c in criteria},
-            recommendations=recommendations.get(entry.dossier_id, Counter()),
+            recommendations=counts,
             rank=entry.rank,
             theme_rank=entry.theme_rank,
         )
-        counts = line.recommendations
         result.append(
             PageLine(
                 line=line,
                 candidate_name=f"{first} {last}".strip(),
-                recommendations=[
-                    (label, counts[key]) for key, label in Evaluation.Recommendation.choices if counts[key]
-                ],
+                recommendations=[(label, counts[k]) for k, label in Evaluation.Recommendation.choices if counts[k]],
                 criterion_values=[line.criterion_means[c.pk] for c in criteria],
             )
         )
