@@ -3,12 +3,13 @@
 For the blind-evaluation leak tests: every page an evaluator reaches, every e-mail sent to
 evaluators, every file they download (give its extracted text). The identity is the candidate's
 first and last names, their e-mail address (and its local part), phone and address lines, and
-those of their account, compared without case or accents; a name shorter than three letters is
-skipped (it would match inside ordinary words).
+those of their account, compared without case or accents and as whole words (so "Léa" is found in
+"Léa Zabrowski" but not inside "aléatoire"); a name shorter than three letters is skipped.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from applications import steps
@@ -39,5 +40,7 @@ def identity_of(dossier) -> list[str]:
 
 def assert_no_identity(text: str, dossier) -> None:
     plain = _plain(text)
-    found = [piece for piece in identity_of(dossier) if _plain(piece) in plain]
+    found = [
+        piece for piece in identity_of(dossier) if re.search(r"(?<!\w)" + re.escape(_plain(piece)) + r"(?!\w)", plain)
+    ]
     assert found == [], f"the candidate's identity appears: {found}"
