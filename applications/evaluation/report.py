@@ -364,6 +364,7 @@ def report_context(call) -> dict:
         "threshold": result.threshold,
         "evaluators": evaluators,
         "declarations": declaration_rows,
+        "statement_example": next((d["text"] for d in declaration_rows if not d["has_conflict"] and d["text"]), ""),
         "pages": _pages(result, names),
         "committees": committees,
         "reopenings": reopening_rows,
