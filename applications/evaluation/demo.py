@@ -23,7 +23,8 @@ invitation would leave them without one).
 
 Idempotent: calls are found by year, dossiers by call and candidate; a dossier of the call in
 evaluation that exists is left as it is (with its assignments), and the decided call is built
-only when none of its dossiers exists yet.
+only when it has no dossier yet. The calls' own dates are used once they exist (a database seeded
+months ago keeps its calls and gets no dossier dated outside them).
 """
 
 from __future__ import annotations
@@ -221,13 +222,20 @@ def _in_evaluation(year: int, today: dt.date, departments, labs, staff, people) 
     base._grid(call)
     deadline = today + dt.timedelta(weeks=3)
     assigned_at = timezone.now() - dt.timedelta(days=6)
+    submitted_at = call.closes_at - dt.timedelta(days=3)  # the call's own dates (it may be older than today's demo)
     for index, (person, acronym, plan) in enumerate(IN_EVALUATION):
-        dossier = _eligible(call, person, acronym, themes, labs, staff, index, closes - dt.timedelta(days=3))
+        dossier = _eligible(call, person, acronym, themes, labs, staff, index, submitted_at)
         if dossier is None:
             continue
         for key, stage, scores, recommendation, comment in plan:
             _evaluate(dossier, people[key], stage, scores, recommendation, comment, staff, deadline, assigned_at)
     return call
+
+
+def _has_rates(year: int) -> bool:
+    from subsidies.models import RateYear
+
+    return RateYear.objects.filter(year=year).exists()
 
 
 def decided_effective_date(today: dt.date) -> dt.date:
@@ -245,7 +253,6 @@ def decided_effective_date(today: dt.date) -> dt.date:
 def _decided(year: int, today: dt.date, departments, labs, staff, people) -> tuple[Call, bool]:
     effective = decided_effective_date(today)
     closes = base._paris_noon(effective - dt.timedelta(days=150))
-    committee_day = closes.date() + dt.timedelta(days=55)
     call = base._call(
         year,
         closes - dt.timedelta(weeks=8),
@@ -255,13 +262,14 @@ def _decided(year: int, today: dt.date, departments, labs, staff, people) -> tup
         results_date=closes.date() + dt.timedelta(days=60),
         positions=2,
     )
+    if call.dossiers.exists():  # built already (or a call of that year that is not the demo's): left as it is
+        return call, False
     themes = base._themes(call, departments)
     base._grid(call)
-    candidates = [_account(*person, roles.CANDIDATE) for person, *_rest in DECIDED]
-    if Dossier.objects.filter(call=call, candidate__in=candidates).exists():
-        return call, False
+    closes = call.closes_at
+    committee_day = timezone.localdate(closes) + dt.timedelta(days=55)
     assigned_at = closes + dt.timedelta(days=5)
-    deadline = closes.date() + dt.timedelta(days=40)
+    deadline = timezone.localdate(closes) + dt.timedelta(days=40)
     dossiers = []
     for index, (person, acronym, _outcome, plan) in enumerate(DECIDED):
         dossier = _eligible(call, person, acronym, themes, labs, staff, index, closes - dt.timedelta(days=3))
@@ -275,7 +283,8 @@ def _decided(year: int, today: dt.date, departments, labs, staff, people) -> tup
     decided_at = base._paris_noon(committee_day + dt.timedelta(days=1))
     applied = decisions.apply_decisions(call, staff, at=decided_at)
     decisions.send_letters(applied.letters, staff, at=decided_at + dt.timedelta(days=1))
-    handover.hand_over(dossiers[0], staff, at=decided_at + dt.timedelta(days=20))
+    if _has_rates(call.planned_effective_date.year):  # else left for staff, once the year's rates are entered
+        handover.hand_over(dossiers[0], staff, at=decided_at + dt.timedelta(days=20))
     return call, True
 
 

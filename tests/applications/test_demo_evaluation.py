@@ -19,6 +19,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from accounts import roles
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from applications.evaluation import demo, ranking, services
 from applications.evaluation.models import (
@@ -136,6 +137,7 @@ def test_the_call_in_evaluation_has_every_stage_and_a_disagreement(world):
     assert evaluators.count() == 5
     assert all(Authenticator.objects.filter(user=u, type="totp").exists() for u in evaluators)
     assert EvaluatorProfile.objects.filter(user__in=evaluators).count() == 5
+    assert all(u.check_password(DEMO_PASSWORD) for u in evaluators)  # the README's password
 
 
 def test_the_decided_call_has_letters_sent_and_a_dossier_handed_over(world):
@@ -226,3 +228,13 @@ def test_the_demo_accounts_pages_open(world, client_for):
     assert published_decision(handed).outcome == Decision.Outcome.SELECTED
     page = client_for(handed.candidate).get(reverse("applications:dossier", args=[handed.pk]))
     assert page.status_code == 200
+
+
+def test_a_seed_a_year_later_leaves_the_calls_it_made(world):
+    """The next year's seed finds last year's call in evaluation where it wants its decided call: it leaves
+    it as it is (no dossier added to a call that is not its own decided one)."""
+    before = {call.pk: call.dossiers.count() for call in Call.objects.all()}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        demo.seed(StringIO(), open_year=open_year() + 1)
+    assert {pk: Call.objects.get(pk=pk).dossiers.count() for pk in before} == before
+    assert Call.objects.get(year=open_year() - 1).dossiers.count() == len(demo.IN_EVALUATION)
