@@ -117,7 +117,8 @@ def test_the_report_keeps_every_declaration_even_of_a_removed_assignment(world, 
     a, b = world["a"].number, world["b"].number
     denis_a = ConflictDeclaration.objects.get(dossier=world["a"], evaluator=world["evaluators"][3])
     assert denis_a.assignment_id is None
-    assert f"Denis Dupuis {a} {_paris(denis_a.declared_at)} Aucun conflit (signée) (affectation retirée) —" in report_text
+    removed = f"Denis Dupuis {a} {_paris(denis_a.declared_at)} Aucun conflit (signée) (affectation retirée) —"
+    assert removed in report_text
     assert f"Denis Dupuis {b}" in report_text and f"Conflit d'intérêts {CONFLICT_NATURE}" in report_text
     assert f"Alice Aubert {a}" in report_text and f"Alice Aubert {b}" in report_text
     assert report_text.count("Aucun conflit (signée)") == 5
