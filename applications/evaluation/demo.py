@@ -3,16 +3,17 @@
 Two more calls, both closed, next to the open one (the public site still shows the open call):
 
 - **a call in evaluation** (year of the open call − 2; closed four weeks ago, evaluation deadlines
-  in three weeks): six eligible dossiers, five evaluators (the evaluator demo account and four
+  in three weeks): five eligible dossiers, five evaluators (the evaluator demo account and four
   others, each with the published demo TOTP), assignments at every stage: waiting for the
   declaration, no conflict declared with a draft (some scores), submitted, a conflict declared
   (the assignment stays in the record with its declaration), one declined. One dossier's two
   totals differ by 9 points on 20, past the call's threshold (4): the ranking flags it. The
   evaluator demo account has two dossiers to declare, one draft to finish and one submitted;
-- **a decided call** (year of the open call − 3): five dossiers evaluated and submitted, the
-  evaluation closed, a committee recorded, decisions applied (two selected, two on the waiting
-  list, one rejected), the letters sent (in the e-mail log), the first selected dossier handed
-  over to a draft convention; the second is left for staff to hand over. Its dates are anchored
+- **a decided call** (year of the open call − 3): four dossiers evaluated (and one conflict
+  declared), the evaluation closed, a committee recorded, decisions applied (two selected, one on
+  the waiting list, one rejected), the letters sent (in the e-mail log), the first selected dossier handed
+  over to a draft convention; the second is left for staff to hand over (the call in evaluation's
+  planned effective date may fall in a year without rates yet). Its dates are anchored
   on a convention effective date about seven months ago, moved back to a year that has rates
   (``subsidies.RateYear``) when the current one has none: the hand-over needs that year's rates.
 
