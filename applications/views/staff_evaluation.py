@@ -112,27 +112,35 @@ def _open_calls():
 
 
 def call_context(call) -> dict:
-    """The call page's part (``applications/staff/staff_evaluation/_call_section.html``): two queries."""
-    counts = Assignment.objects.filter(dossier__call=call).aggregate(
-        live=Count("pk", filter=Q(status__in=ACTIVE_ASSIGNMENT)),
-        waiting=Count("pk", filter=Q(status=Status.ASSIGNED)),
-        declared=Count("pk", filter=Q(status__in=(Status.ACCEPTED, Status.SUBMITTED, Status.CONFLICT))),
-        conflicts=Count("pk", filter=Q(status=Status.CONFLICT)),
-        declined=Count("pk", filter=Q(status=Status.DECLINED)),
-        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+    """The call page's part (``applications/staff/staff_evaluation/_call_section.html``): one query."""
+    live = Q(assignments__status__in=ACTIVE_ASSIGNMENT)
+
+    def status(*statuses):
+        return Count("assignments", filter=Q(assignments__status__in=statuses))
+
+    counts = Dossier.objects.filter(call=call).aggregate(
+        assignable=Count("pk", filter=Q(status__in=services.ASSIGNABLE), distinct=True),
+        live=Count("assignments", filter=live),
+        waiting=status(Status.ASSIGNED),
+        declared=status(Status.ACCEPTED, Status.SUBMITTED, Status.CONFLICT),
+        conflicts=status(Status.CONFLICT),
+        declined=status(Status.DECLINED),
+        submitted=status(Status.SUBMITTED),
     )
-    assignable = Dossier.objects.filter(call=call, status__in=services.ASSIGNABLE).count()
     closed_at = call.evaluation_closed_at
     return {
         "evaluation_counts": counts,
-        "evaluation_assignable": assignable,
+        "evaluation_assignable": counts["assignable"],
         "evaluation_closed": closed_at is not None and closed_at <= timezone.now(),
     }
 
 
 def dossier_context(dossier, user) -> dict:
     """The dossier page's part (``applications/staff/staff_evaluation/_dossier_section.html``): four queries
-    (assignments with their evaluation, declarations, scores, criteria) whatever their number."""
+    (assignments with their evaluation, declarations, scores, criteria) whatever their number. The page is
+    staff's: every evaluation is shown (``services.visible_evaluations`` would give them all too)."""
+    from ..evaluation.models import Score
+
     assignments = list(
         Assignment.objects.filter(dossier=dossier).select_related("evaluator", "evaluation").order_by("pk")
     )
@@ -140,14 +148,20 @@ def dossier_context(dossier, user) -> dict:
         ConflictDeclaration.objects.filter(dossier=dossier).select_related("evaluator").order_by("declared_at", "pk")
     )
     by_assignment = {d.assignment_id: d for d in declarations if d.assignment_id}
+    scores = defaultdict(dict)
+    for score in Score.objects.filter(evaluation__assignment__dossier=dossier):
+        scores[score.evaluation_id][score.criterion_id] = score
+    criteria = services.criteria_of(dossier.call)
+    evaluations = []
     for assignment in assignments:
         assignment.declaration = by_assignment.get(assignment.pk)
-    criteria = services.criteria_of(dossier.call)
-    evaluations = services.visible_evaluations(user, dossier)
-    for evaluation in evaluations:
-        scores = {s.criterion_id: s for s in evaluation.scores.all()}
-        evaluation.rows = [(c, scores.get(c.pk)) for c in criteria]
+        evaluation = getattr(assignment, "evaluation", None)
+        if evaluation is None:
+            continue
+        found = scores.get(evaluation.pk, {})
+        evaluation.rows = [(c, found.get(c.pk)) for c in criteria]
         evaluation.reopen_form = ReopenForm(prefix=f"reopen-{evaluation.pk}")
+        evaluations.append(evaluation)
     return {
         "evaluation_assignments": assignments,
         "evaluation_declarations": declarations,

@@ -597,7 +597,8 @@ def test_the_call_page_makes_the_same_queries_whatever_its_themes(rows, staff_cl
     call = CallFactory(year=2031)
     for _ in range(rows - 1):
         ThemeFactory(call=call).readers.add(role_user("department"))
-    # session, user, roles, second factor, call, themes, readers, criteria, first submission, counts (2)
-    with django_assert_num_queries(11):
+    # session, user, roles, second factor, call, themes, readers, criteria, first submission, counts (2),
+    # the evaluation's section (1: staff_evaluation.call_context), the committee's (5: staff_decisions)
+    with django_assert_num_queries(17):
         response = staff_client.get(reverse("applications:staff_call", args=[call.pk]))
     assert len(response.context["themes"]) == rows
