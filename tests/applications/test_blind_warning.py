@@ -162,14 +162,15 @@ def test_a_twenty_page_pdf_is_read_well_under_a_second_then_from_the_cache(perso
     dossier = dossier_with(person, project=document("project", 20, extra="Texte anonyme."))
     stored = dossier.files.get(kind="project")
     identity = anonymity.identity_of(dossier)
-    started = time.perf_counter()
+    # Processor time, not wall time: the figure of this process, whatever else the machine runs.
+    started = time.process_time()
     assert anonymity.names_candidate(stored, identity) is False
-    first = time.perf_counter() - started
+    first = time.process_time() - started
     assert first < 1.0, f"{first:.2f} s for 20 pages"
     with mock.patch.object(DossierFile.file.field.storage, "open", side_effect=AssertionError("read again")):
-        started = time.perf_counter()
+        started = time.process_time()
         assert anonymity.names_candidate(stored, identity) is False
-        assert time.perf_counter() - started < 0.05
+        assert time.process_time() - started < 0.05
     # The cache is per file content: the same PDF in another dossier is not read again either.
     other = dossier_with(UserFactory(role="candidate", first_name="Texte", last_name="Anonyme"))
     other.files.filter(kind="project").delete()
