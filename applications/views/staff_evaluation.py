@@ -360,7 +360,8 @@ def unassign(request, pk):
 def _auto_page(request, call, form, status=200, proposal=None, token=None, errors=()):
     evaluators = {}
     if proposal is not None and proposal.loads:
-        evaluators = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(proposal.loads)).only("pk", "email")}
+        users = get_user_model().objects.filter(pk__in=list(proposal.loads))
+        evaluators = {u.pk: u for u in users.only("pk", "email", "first_name", "last_name")}
     loads = []
     if proposal is not None:
         counted = defaultdict(int)
