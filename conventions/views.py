@@ -296,7 +296,14 @@ def timeline_context(convention: Convention) -> dict:
 def convention_detail(request, pk):
     convention = get_object_or_404(
         Convention.objects.select_related(
-            "doctoral_student", "employer", "host_department", "lab", "second_lab", "tutor", "thesis_director"
+            "doctoral_student",
+            "employer",
+            "host_department",
+            "lab",
+            "second_lab",
+            "tutor",
+            "thesis_director",
+            "dossier",
         ),
         pk=pk,
     )
@@ -305,6 +312,8 @@ def convention_detail(request, pk):
     if context["is_staff_view"]:
         context["suspensions"] = list(convention.suspensions.all())
         context["amendments"] = list(convention.amendments.all())
+        # The dossier it was handed over from (applications' evaluation), for staff to go back to.
+        context["source_dossier"] = getattr(convention, "dossier", None)
     return render(request, "conventions/convention_detail.html", context)
 
 

@@ -7,7 +7,6 @@ is given only in blind calls, and the text of a document is read once per SHA-25
 
 from __future__ import annotations
 
-import time
 from unittest import mock
 
 import pytest
@@ -155,22 +154,16 @@ def test_a_clean_submission_has_no_warning(person, client_for):
     assert [m.level_tag for m in page.context["messages"]] == ["success"]
 
 
-# --- Speed -----------------------------------------------------------------------------------------------
+# --- The cache (its speed is measured by bench/bench_blind_warning.py, not here) -------------------------
 
 
-def test_a_twenty_page_pdf_is_read_well_under_a_second_then_from_the_cache(person):
+def test_a_document_is_read_once_then_from_the_cache(person):
     dossier = dossier_with(person, project=document("project", 20, extra="Texte anonyme."))
     stored = dossier.files.get(kind="project")
     identity = anonymity.identity_of(dossier)
-    # Processor time, not wall time: the figure of this process, whatever else the machine runs.
-    started = time.process_time()
     assert anonymity.names_candidate(stored, identity) is False
-    first = time.process_time() - started
-    assert first < 1.0, f"{first:.2f} s for 20 pages"
     with mock.patch.object(DossierFile.file.field.storage, "open", side_effect=AssertionError("read again")):
-        started = time.process_time()
         assert anonymity.names_candidate(stored, identity) is False
-        assert time.process_time() - started < 0.05
     # The cache is per file content: the same PDF in another dossier is not read again either.
     other = dossier_with(UserFactory(role="candidate", first_name="Texte", last_name="Anonyme"))
     other.files.filter(kind="project").delete()
