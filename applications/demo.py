@@ -1,7 +1,8 @@
 """Demo calls and dossiers, relative to today: an open call closing in six weeks at 12:00 Paris time
 with four themes of the demo's host departments and a four-criterion grid; the candidate demo
 account's half-filled draft; eight other candidates' dossiers at every screening stage; last year's
-closed call, decided. Listed in the README's demo table.
+closed call, screened (three dossiers: two eligible, one not), which ``applications.evaluation.demo``
+then puts in evaluation. Listed in the README's demo table.
 
 Everything goes through ``applications.services`` (start, save each step, upload, submit, screen),
 so numbers, history, eligibility snapshots, receipts and e-mails are the real ones. The PDFs are
@@ -374,6 +375,23 @@ def _half_filled_draft(call, user, themes, labs) -> None:
         _upload(dossier, kind, user)
 
 
+def last_year_call(year: int, today: dt.date) -> Call:
+    """Last year's call (year of the open call − 1): opened 54 weeks ago, closed 46 weeks ago at 12:00 Paris
+    time (seeded in December: November to January, like the open call), no decision yet (the evaluation
+    demo evaluates it). Made here or by the evaluation demo, whichever runs first."""
+    closes = _paris_noon(today - dt.timedelta(weeks=46))
+    return _call(
+        year,
+        closes - dt.timedelta(weeks=8),
+        closes,
+        planned_filing_date=closes.date() + dt.timedelta(days=90),
+        planned_effective_date=closes.date() + dt.timedelta(days=150),
+        results_date=closes.date() + dt.timedelta(days=60),
+        positions=3,
+        scores_visible_after_own=True,
+    )
+
+
 def seed(stdout) -> None:
     from conventions.demo import _reference_data  # the demo's host departments and labs, created once
 
@@ -410,21 +428,11 @@ def seed(stdout) -> None:
         services.submit(dossier.pk, user)
         _screen(dossier, stage, staff)
 
-    # Last year's call: closed, screened and decided.
-    last_closes = _paris_noon(today - dt.timedelta(weeks=46))
-    last = _call(
-        call.year - 1,
-        last_closes - dt.timedelta(weeks=8),
-        last_closes,
-        planned_filing_date=last_closes.date() + dt.timedelta(days=90),
-        planned_effective_date=last_closes.date() + dt.timedelta(days=150),
-        results_date=last_closes.date() + dt.timedelta(days=60),
-        decisions_on=last_closes.date() + dt.timedelta(days=58),
-        positions=3,
-    )
+    # Last year's call: closed and screened (its evaluation is the evaluation demo's).
+    last = last_year_call(call.year - 1, today)
     last_themes = _themes(last, departments, only=("DEVE", "DU"))
     _grid(last)
-    submitted_at = last_closes - dt.timedelta(days=3)
+    submitted_at = last.closes_at - dt.timedelta(days=3)
     for index, (email, stage, acronym) in enumerate(LAST_YEAR):
         user = ensure_user(email, *next((o[1], o[2]) for o in OTHERS if o[0] == email), roles.CANDIDATE)
         if Dossier.objects.filter(call=last, candidate=user).exists():

@@ -1,21 +1,37 @@
 """Demo of the scientific evaluation (issue 11), called at the end of ``applications.demo.seed``.
 
-Two more calls, both closed, next to the open one (the public site still shows the open call):
+A call's year is the year its conventions take effect: call Y opens in November of Y − 1 and closes in
+January of Y. Seeded in December (Y the open call's year, 2027 on 2026-12-02), the demo has three calls:
 
-- **a call in evaluation** (year of the open call − 2; closed four weeks ago, evaluation deadlines
-  in three weeks): five eligible dossiers, five evaluators (the evaluator demo account and four
-  others, each with the published demo TOTP), assignments at every stage: waiting for the
-  declaration, no conflict declared with a draft (some scores), submitted, a conflict declared
-  (the assignment stays in the record with its declaration), one declined. One dossier's two
-  totals differ by 9 points on 20, past the call's threshold (4): the ranking flags it. The
-  evaluator demo account has two dossiers to declare, one draft to finish and one submitted;
-- **a decided call** (year of the open call − 3): four dossiers evaluated (and one conflict
-  declared), the evaluation closed, a committee recorded, decisions applied (two selected, one on
-  the waiting list, one rejected), the letters sent (in the e-mail log), the first selected dossier handed
-  over to a draft convention; the second is left for staff to hand over (the call in evaluation's
-  planned effective date may fall in a year without rates yet). Its dates are anchored
-  on a convention effective date about seven months ago, moved back to a year that has rates
-  (``subsidies.RateYear``) when the current one has none: the hand-over needs that year's rates.
+- **Y, open** (``applications.demo``): the public site shows it; nothing to evaluate yet;
+- **Y − 1, in evaluation**: last year's call of ``applications.demo`` (``last_year_call``: closed in
+  January, 46 weeks ago; no decision yet). Its two eligible dossiers (candidates 1 and 7; candidate 3
+  was found not eligible) and five more eligible dossiers made here (candidates 9 to 13), five
+  evaluators (the evaluator demo account and four others, each with the published demo TOTP),
+  assigned a week ago with evaluation deadlines in three weeks, at every stage: waiting for the
+  declaration, no conflict declared with nothing scored or a draft (some scores), submitted, a
+  conflict declared (the assignment stays in the record with its declaration), one declined. One
+  dossier's two totals differ by 9 points on 20, past the call's threshold (4): the ranking flags
+  it. The evaluator demo account has two dossiers to declare, one draft to finish and one submitted.
+  A call closed in January still in evaluation in December is slow, not wrong;
+- **Y − 2, decided**: the dates of last year's call a year (52 weeks) earlier: opened in November
+  of Y − 3, closed in January of Y − 2; assigned two weeks after the closing, the evaluation closed
+  seven weeks after it, the committee ten weeks after it (late March), decisions applied the next
+  day (two selected, one on the waiting list, one rejected; one conflict declared), the letters sent
+  (in the e-mail log), the first selected dossier handed over to a draft convention three weeks
+  later; the second is left for staff to hand over. Planned effective date: the 1st of September of
+  Y − 2 (``decided_effective_date``: the first of the month 230 days after the closing).
+
+Retention (``applications.retention``): the decided call's decisions are about 20 months old on the
+day of the seed (46 + 52 weeks − 10 weeks), so with the default ``RETENTION_MONTHS`` (24) the daily
+job anonymises nothing of the demo; a deployment that sets it to 20 months or less would. The call in
+evaluation has no decision, so nothing of it is due.
+
+Rates: the hand-over freezes the rates (``subsidies.RateYear``) of the convention's year. When Y − 2
+has none yet (the demo seeded after the last year of rates, 2026, plus two), the decided call's dates
+move back to the latest year that has rates (effective on its 1st of September, closed 230 days
+before): its dates then contradict its year label, and its decisions may be past retention, until
+that year's rates are entered.
 
 Everything goes through the services (``services.assign``, ``declare``, ``save_draft``,
 ``submit_evaluation``, ``decline``, ``close_call_evaluation``, ``decisions.*``, ``handover.hand_over``).
@@ -23,9 +39,11 @@ Evaluator accounts and their profiles are created directly (demo accounts with a
 invitation would leave them without one).
 
 Idempotent: calls are found by year, dossiers by call and candidate; a dossier of the call in
-evaluation that exists is left as it is (with its assignments), and the decided call is built
-only when it has no dossier yet. The calls' own dates are used once they exist (a database seeded
-months ago keeps its calls and gets no dossier dated outside them).
+evaluation that exists is left as it is (with its assignments; one of ``applications.demo`` is
+assigned only while it is eligible), and the decided call is built only when it has no dossier yet.
+A call still open is not evaluated. The calls' own dates are used once they exist (a database seeded
+months ago keeps its calls and gets no dossier dated outside them). Seeded a year later, last year's
+call in evaluation is where the decided call would go: it is left as it is.
 """
 
 from __future__ import annotations
@@ -90,6 +108,19 @@ IN_EVALUATION = (
         ("B", "declined", None, "", "Je suis en congé de recherche jusqu'à la fin du mois."),
         ("A", "draft", (4, None, None, None), "", ""),
         ("D", "submitted", (5, 5, 4, 4), "fund", "Excellent dossier, très attendu par la direction."),
+    )),
+)  # fmt: skip
+
+# The base demo's eligible dossiers of last year's call (candidate's e-mail, assignments as above).
+IN_EVALUATION_BASE = (
+    ("candidat1@demo.cifre.test", (
+        ("C", "submitted", (4, 4, 3, 4), "fund", "Terrain bien choisi ; la direction est déjà partenaire."),
+        ("D", "draft", (4, 3, 4, None), "", "Bon projet ; le calendrier de la deuxième année est à préciser."),
+    )),
+    ("candidat7@demo.cifre.test", (
+        ("B", "assigned", None, "", ""),
+        ("C", "submitted", (3, 3, 4, 3), "reserve", "Correct ; l'accès aux données reste à obtenir."),
+        ("D", "submitted", (3, 4, 3, 3), "reserve", "Utile pour la Ville, méthode classique."),
     )),
 )  # fmt: skip
 
@@ -208,17 +239,9 @@ def _evaluate(dossier: Dossier, evaluator, stage, scores, recommendation, commen
 
 
 def _in_evaluation(year: int, today: dt.date, departments, labs, staff, people) -> Call:
-    closes = base._paris_noon(today - dt.timedelta(weeks=4))
-    call = base._call(
-        year,
-        base._paris_noon(today - dt.timedelta(weeks=16)).replace(hour=10),
-        closes,
-        planned_filing_date=closes.date() + dt.timedelta(days=90),
-        planned_effective_date=closes.date() + dt.timedelta(days=150),
-        results_date=closes.date() + dt.timedelta(days=60),
-        positions=3,
-        scores_visible_after_own=True,
-    )
+    call = base.last_year_call(year, today)
+    if call.is_open() or call.closes_at > timezone.now():  # a call still open is not evaluated
+        return call
     themes = base._themes(call, departments)
     base._grid(call)
     deadline = today + dt.timedelta(weeks=3)
@@ -226,6 +249,14 @@ def _in_evaluation(year: int, today: dt.date, departments, labs, staff, people) 
     submitted_at = call.closes_at - dt.timedelta(days=3)  # the call's own dates (it may be older than today's demo)
     for index, (person, acronym, plan) in enumerate(IN_EVALUATION):
         dossier = _eligible(call, person, acronym, themes, labs, staff, index, submitted_at)
+        if dossier is None:
+            continue
+        for key, stage, scores, recommendation, comment in plan:
+            _evaluate(dossier, people[key], stage, scores, recommendation, comment, staff, deadline, assigned_at)
+    for email, plan in IN_EVALUATION_BASE:  # applications.demo's, while eligible and not assigned yet
+        dossier = Dossier.objects.filter(
+            call=call, candidate__email=email, status=Dossier.Status.ELIGIBLE, assignments__isnull=True
+        ).first()
         if dossier is None:
             continue
         for key, stage, scores, recommendation, comment in plan:
@@ -239,28 +270,37 @@ def _has_rates(year: int) -> bool:
     return RateYear.objects.filter(year=year).exists()
 
 
-def decided_effective_date(today: dt.date) -> dt.date:
-    """The decided call's planned effective date: the first of the month seven months ago, or the 1st of
-    September of the latest year before it that has rates (the hand-over freezes that year's rates)."""
+EFFECTIVE_AFTER_CLOSING = dt.timedelta(days=230)  # closed mid-January: effective on the 1st of September
+
+
+def decided_effective_date(closes: dt.date) -> dt.date:
+    """The decided call's planned effective date for a closing on ``closes``: the first of the month 230
+    days later (the 1st of September for a January closing), or the 1st of September of the latest year
+    before it that has rates (the hand-over freezes that year's rates)."""
     from subsidies.models import RateYear
 
-    effective = (today.replace(day=1) - dt.timedelta(days=200)).replace(day=1)
+    effective = (closes + EFFECTIVE_AFTER_CLOSING).replace(day=1)
     years = set(RateYear.objects.filter(year__lte=effective.year).values_list("year", flat=True))
     if effective.year in years or not years:
         return effective
     return dt.date(max(years), 9, 1)
 
 
-def _decided(year: int, today: dt.date, departments, labs, staff, people) -> tuple[Call, bool]:
-    effective = decided_effective_date(today)
-    closes = base._paris_noon(effective - dt.timedelta(days=150))
+def _decided(year: int, anchor: Call, departments, labs, staff, people) -> tuple[Call, bool]:
+    """The decided call, dated 52 weeks before ``anchor`` (last year's call), or earlier when the year of
+    its effective date has no rates (see the docstring)."""
+    closes = base._paris_noon(timezone.localdate(anchor.closes_at) - dt.timedelta(weeks=52))
+    effective = decided_effective_date(closes.date())
+    if effective != (closes.date() + EFFECTIVE_AFTER_CLOSING).replace(day=1):  # moved back to a year with rates
+        closes = base._paris_noon(effective - EFFECTIVE_AFTER_CLOSING)
+    committee_day = closes.date() + dt.timedelta(weeks=10)
     call = base._call(
         year,
         closes - dt.timedelta(weeks=8),
         closes,
         planned_filing_date=closes.date() + dt.timedelta(days=90),
         planned_effective_date=effective,
-        results_date=closes.date() + dt.timedelta(days=60),
+        results_date=committee_day + dt.timedelta(days=7),
         positions=2,
     )
     if call.dossiers.exists():  # built already (or a call of that year that is not the demo's): left as it is
@@ -268,16 +308,17 @@ def _decided(year: int, today: dt.date, departments, labs, staff, people) -> tup
     themes = base._themes(call, departments)
     base._grid(call)
     closes = call.closes_at
-    committee_day = timezone.localdate(closes) + dt.timedelta(days=55)
-    assigned_at = closes + dt.timedelta(days=5)
-    deadline = timezone.localdate(closes) + dt.timedelta(days=40)
+    closing_day = timezone.localdate(closes)
+    committee_day = closing_day + dt.timedelta(weeks=10)
+    assigned_at = closes + dt.timedelta(weeks=2)
+    deadline = closing_day + dt.timedelta(weeks=7) - dt.timedelta(days=1)
     dossiers = []
     for index, (person, acronym, _outcome, plan) in enumerate(DECIDED):
         dossier = _eligible(call, person, acronym, themes, labs, staff, index, closes - dt.timedelta(days=3))
         for key, stage, scores, recommendation, comment in plan:
             _evaluate(dossier, people[key], stage, scores, recommendation, comment, staff, deadline, assigned_at)
         dossiers.append(dossier)
-    services.close_call_evaluation(call, staff, at=closes + dt.timedelta(days=41))
+    services.close_call_evaluation(call, staff, at=closes + dt.timedelta(weeks=7))
     committee = decisions.create_committee(call, committee_day, COMMITTEE_MEMBERS, staff)
     for dossier, (_person, _acronym, (outcome, rank), _plan) in zip(dossiers, DECIDED, strict=True):
         decisions.set_decision(dossier, committee, outcome, staff, waiting_rank=rank)
@@ -285,7 +326,7 @@ def _decided(year: int, today: dt.date, departments, labs, staff, people) -> tup
     applied = decisions.apply_decisions(call, staff, at=decided_at)
     decisions.send_letters(applied.letters, staff, at=decided_at + dt.timedelta(days=1))
     if _has_rates(call.planned_effective_date.year):  # else left for staff, once the year's rates are entered
-        handover.hand_over(dossiers[0], staff, at=decided_at + dt.timedelta(days=20))
+        handover.hand_over(dossiers[0], staff, at=decided_at + dt.timedelta(weeks=3))
     return call, True
 
 
@@ -297,8 +338,8 @@ def seed(stdout, open_year: int | None = None) -> None:
     today = timezone.localdate()
     open_year = open_year or base._paris_noon(today + dt.timedelta(weeks=6)).year
     people = _evaluators(staff)
-    evaluating = _in_evaluation(open_year - 2, today, departments, labs, staff, people)
-    decided, _built = _decided(open_year - 3, today, departments, labs, staff, people)
+    evaluating = _in_evaluation(open_year - 1, today, departments, labs, staff, people)
+    decided, _built = _decided(open_year - 2, evaluating, departments, labs, staff, people)
     mine = Assignment.objects.filter(evaluator=people["M"], dossier__call=evaluating)
     stdout.write(
         f"  évaluation : appel {evaluating.year} en cours d'évaluation ({evaluating.dossiers.count()} dossiers, "

@@ -1,5 +1,6 @@
 """The applications demo: an open call, the candidate account's half-filled draft, dossiers at every
-screening stage, last year's decided call; idempotent, made through the services."""
+screening stage, last year's call closed and screened, then put in evaluation by the evaluation demo;
+idempotent, made through the services."""
 
 from __future__ import annotations
 
@@ -149,11 +150,21 @@ def test_submitted_dossiers_at_every_screening_stage(seeded):
     assert all(d.files.filter(is_current=True).count() == 6 for d in dossiers.values())
 
 
-def test_last_years_call_is_closed_and_decided(seeded):
+def test_last_years_call_is_closed_screened_and_in_evaluation(seeded):
+    from applications.evaluation.demo import IN_EVALUATION
+
     last = Call.objects.get(year=seeded.year - 1)
     assert not last.is_open() and last.closes_at < timezone.now()
-    assert last.decisions_on is not None and last.decisions_on > timezone.localdate(last.closes_at)
-    assert sorted(last.dossiers.values_list("status", flat=True)) == ["eligible", "eligible", "ineligible"]
+    assert last.decisions_on is None  # decided: the call of the year before (applications.evaluation.demo)
+    mine = {
+        d.candidate.email: d.status for d in last.dossiers.filter(candidate__email__in=[e for e, *_ in demo.OTHERS])
+    }
+    assert mine == {
+        "candidat1@demo.cifre.test": "in_evaluation",  # eligible, then given to evaluators
+        "candidat3@demo.cifre.test": "ineligible",
+        "candidat7@demo.cifre.test": "in_evaluation",
+    }
+    assert last.dossiers.filter(status="in_evaluation").count() == 2 + len(IN_EVALUATION)
     assert all(d.submitted_at < last.closes_at for d in last.dossiers.all())
 
 

@@ -1,6 +1,6 @@
-"""The evaluation's demo (issue 11): a call in evaluation with assignments at every stage and a
-disagreement, a decided call with its letters sent and one hand-over; idempotent, made through the
-services.
+"""The evaluation's demo (issue 11): last year's call in evaluation with assignments at every stage and a
+disagreement, the call of the year before decided with its letters sent and one hand-over, dated like real
+calls a year apart and within retention; idempotent, made through the services.
 
 The demo is seeded once for the module (in a transaction rolled back at its end), with the
 after-commit callbacks run, as ``seed_demo`` runs them: the e-mails are in the log. The dossiers'
@@ -85,8 +85,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             finally:
                 renditions.after_submission = skipped
             yield {
-                "evaluating": Call.objects.get(year=open_year() - 2),
-                "decided": Call.objects.get(year=open_year() - 3),
+                "evaluating": Call.objects.get(year=open_year() - 1),
+                "decided": Call.objects.get(year=open_year() - 2),
             }
         finally:
             transaction.set_rollback(True)
@@ -195,8 +195,35 @@ def test_the_decided_calls_effective_date_falls_in_a_year_with_rates():
     from subsidies.models import RateYear
 
     latest = RateYear.objects.order_by("-year").first().year
-    assert demo.decided_effective_date(dt.date(latest + 3, 5, 10)) == dt.date(latest, 9, 1)
-    assert demo.decided_effective_date(dt.date(latest, 12, 2)) == dt.date(latest, 5, 1)
+    assert demo.decided_effective_date(dt.date(latest, 1, 14)) == dt.date(latest, 9, 1)
+    assert demo.decided_effective_date(dt.date(latest - 1, 1, 31)) == dt.date(latest - 1, 9, 1)
+    assert demo.decided_effective_date(dt.date(latest + 1, 1, 14)) == dt.date(latest, 9, 1)
+    assert demo.decided_effective_date(dt.date(latest + 3, 1, 14)) == dt.date(latest, 9, 1)
+
+
+def test_the_calls_dates_follow_their_years_and_the_decided_call_is_within_retention(world):
+    """Y − 2 decided, Y − 1 in evaluation, a year apart, in the order of their years; the decided call's
+    effective date in its year when that year has rates; retention due for nothing of the demo today."""
+    from applications import retention
+
+    evaluating, decided = world["evaluating"], world["decided"]
+    assert (evaluating.decisions_on, evaluating.evaluation_closed_at) == (None, None)
+    assert decided.closes_at < evaluating.opens_at < evaluating.closes_at < timezone.now()
+    closes = timezone.localdate(decided.closes_at)
+    committee = Committee.objects.get(call=decided)
+    assert closes < committee.date <= decided.decisions_on < decided.planned_effective_date
+    anchor = timezone.localdate(evaluating.closes_at) - dt.timedelta(weeks=52)
+    if demo._has_rates((anchor + demo.EFFECTIVE_AFTER_CLOSING).year):  # else moved back (the module's docstring)
+        assert closes == anchor
+        assert decided.planned_effective_date.year == closes.year
+        assert (decided.planned_effective_date.month, decided.planned_effective_date.day) in ((8, 1), (9, 1))
+    if timezone.localdate().month == 12:  # the demo's season: the calls' months are those of real calls
+        assert (timezone.localtime(decided.opens_at).month, closes.month) == (11, 1)
+        assert (closes.year, timezone.localdate(evaluating.closes_at).year) == (decided.year, evaluating.year)
+        assert committee.date.month == 3 and decided.planned_effective_date == dt.date(decided.year, 9, 1)
+    assert retention.anonymise_on(decided) > timezone.localdate()
+    to_anonymise, drafts = retention.due()
+    assert not to_anonymise.exists() and not drafts.exists()
 
 
 def test_the_demo_accounts_pages_open(world, client_for):
@@ -232,7 +259,7 @@ def test_the_demo_accounts_pages_open(world, client_for):
 
 def test_a_seed_a_year_later_leaves_the_calls_it_made(world):
     """The next year's seed finds last year's call in evaluation where it wants its decided call: it leaves
-    it as it is (no dossier added to a call that is not its own decided one)."""
+    it as it is, and the decided call too."""
     before = {call.pk: call.dossiers.count() for call in Call.objects.all()}
     with TestCase.captureOnCommitCallbacks(execute=True):
         demo.seed(StringIO(), open_year=open_year() + 1)
