@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 __all__ = [
@@ -314,7 +315,7 @@ class Letter(models.Model):
         PROMOTION = "promotion", _("Repêchage sur la liste d'attente")
 
     class Status(models.TextChoices):
-        HELD = "held", _("Retenue")
+        HELD = "held", pgettext_lazy("lettre de décision", "Retenue")
         READY = "ready", _("Prête à l'envoi")
         SENT = "sent", _("Envoyée")
 
