@@ -200,6 +200,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
+# English dates day first (01/12/2026, 1 December 2026) and on a 24-hour clock: cifre/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["cifre.formats"]
 USE_I18N = True
 USE_TZ = True
 # URLs typed without a scheme (theses.fr, HAL links) are read as https, as Django 6 will.

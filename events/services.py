@@ -37,6 +37,14 @@ class RegistrationError(Exception):
         self.field = field
 
 
+def has_ended(event: Event, now=None) -> bool:
+    """Over: its end is past; without an end, once the day it started on (Paris time) is past."""
+    now = now or timezone.now()
+    if event.end is not None:
+        return event.end <= now
+    return event.start is not None and timezone.localdate(event.start) < timezone.localdate(now)
+
+
 def registration_refusal(event: Event, now=None) -> str:
     """Why nobody can register to ``event`` right now, or "" when registration is possible."""
     now = now or timezone.now()
@@ -44,6 +52,8 @@ def registration_refusal(event: Event, now=None) -> str:
         return _("Cet événement est annulé : les inscriptions sont fermées.")
     if event.start is None:
         return _("La date de cet événement n'est pas encore fixée : les inscriptions ne sont pas ouvertes.")
+    if has_ended(event, now):
+        return _("Cet événement est terminé : les inscriptions sont closes.")
     if event.start <= now:
         return _("Cet événement a déjà commencé : les inscriptions sont closes.")
     if not event.registration_open:
@@ -94,6 +104,25 @@ def register(
 
 def cancel_token(registration: Registration) -> str:
     return signing.TimestampSigner(salt=CANCEL_SALT).sign_object({"r": registration.pk, "e": registration.email})
+
+
+DONE_SALT = "events.registration.done"
+DONE_MAX_AGE = 24 * 3600  # the confirmation page's link is for the browser that registered, not for sharing
+
+
+def done_token(registration: Registration) -> str:
+    return signing.TimestampSigner(salt=DONE_SALT).sign_object({"r": registration.pk, "e": registration.email})
+
+
+def registration_from_done_token(token: str) -> Registration:
+    """The registration the confirmation page shows; a forged, altered or day-old link is refused."""
+    try:
+        data = signing.TimestampSigner(salt=DONE_SALT).unsign_object(token, max_age=DONE_MAX_AGE)
+        return Registration.objects.select_related("event").get(pk=data["r"], email=data["e"])
+    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError, ValueError):
+        raise RegistrationError(
+            _("Ce lien de confirmation n'est plus valide. Votre inscription figure dans l'e-mail reçu.")
+        )
 
 
 def registration_from_token(token: str) -> Registration:

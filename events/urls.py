@@ -21,6 +21,7 @@ urlpatterns = [
     path("evenements/", views.event_list, name="event_list"),
     path("evenements/calendrier.ics", views.calendar_feed, name="calendar"),
     path("evenements/desinscription/<str:token>/", views.registration_cancel, name="registration_cancel"),
+    path("evenements/inscription/<str:token>/", views.registration_done, name="registration_done"),
     path("evenements/<slug:slug>/", views.event_detail, name="event_detail"),
     path("evenements/<slug:slug>.ics", views.event_ics, name="event_ics"),
     path("personnes/", views.people_list, name="people_list"),

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -183,15 +183,24 @@ def register(request, slug):
         except services.RegistrationError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            if registration.status == Registration.Status.CONFIRMED:
-                messages.success(request, _("Votre inscription est confirmée. Un e-mail vous a été envoyé."))
-            else:
-                messages.info(
-                    request,
-                    _("L'événement est complet : vous êtes sur la liste d'attente. Un e-mail vous a été envoyé."),
-                )
-            return redirect(event)
+            return redirect("events:registration_done", token=services.done_token(registration))
     return _render(request, "events/event_detail.html", _event_context(event, form), status=400)
+
+
+@require_GET
+def registration_done(request, token):
+    """What was registered (event, name, address, confirmed or waiting), with the way to cancel. Never cached."""
+    _check(can_register(request.user))
+    try:
+        registration = services.registration_from_done_token(token)
+    except services.RegistrationError as exc:
+        return _render(request, "events/registration_done.html", {"error": exc.message}, status=400)
+    cancel_url = reverse("events:registration_cancel", kwargs={"token": services.cancel_token(registration)})
+    response = _render(
+        request, "events/registration_done.html", {"registration": registration, "cancel_url": cancel_url}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -191,7 +191,7 @@ def test_register_then_waiting_list_through_the_form(client, django_capture_on_c
     assert event.registrations.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, event, email="bob@example.org", name="Bob", waiting_list="1")
-    assert "vous êtes sur la liste d&#x27;attente" in text(client.get(response["Location"]))
+    assert "vous êtes sur la liste d'attente" in text(client.get(response["Location"]))
     assert list(event.registrations.values_list("email", "status")) == [
         ("alice@example.org", "confirmed"),
         ("bob@example.org", "waiting"),
@@ -205,7 +205,7 @@ def test_register_then_waiting_list_through_the_form(client, django_capture_on_c
         ({}, {"email": "pas-une-adresse"}, "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."),
         ({}, {"consent": ""}, "Vous devez accepter l&#x27;utilisation de vos données pour vous inscrire."),
         ({"cancelled": True}, {}, "Cet événement est annulé : les inscriptions sont fermées."),
-        ({"past": True}, {}, "Cet événement a déjà commencé : les inscriptions sont closes."),
+        ({"past": True}, {}, "Cet événement est terminé : les inscriptions sont closes."),
     ],
 )
 def test_bad_registrations_show_a_message_and_change_nothing(client, event_kwargs, data, message):

@@ -58,7 +58,7 @@ def test_unlimited_capacity_never_waits():
     ("traits", "message"),
     [
         ({"cancelled": True}, "Cet événement est annulé : les inscriptions sont fermées."),
-        ({"past": True}, "Cet événement a déjà commencé : les inscriptions sont closes."),
+        ({"past": True}, "Cet événement est terminé : les inscriptions sont closes."),
         ({"registration_open": False}, "Les inscriptions à cet événement sont fermées."),
         (
             {"undated": True},
