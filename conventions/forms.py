@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import User
 from cifre.bounds import PlausibleDateFormField
+from cifre.money import format_money
 from subsidies.models import RateYear
 
 from . import rules, services
@@ -140,8 +141,8 @@ class ConventionForm(forms.ModelForm):
         if salary is not None and salary < rate.minimum_salary:
             self.add_error(
                 "gross_salary",
-                _("Le salaire brut annuel doit atteindre le minimum de %(year)s : %(minimum)s €.")
-                % {"year": rate.year, "minimum": rate.minimum_salary},
+                _("Le salaire brut annuel doit atteindre le minimum de %(year)s : %(minimum)s.")
+                % {"year": rate.year, "minimum": format_money(rate.minimum_salary)},
             )
         facts = rules.Facts(
             effective_date=effective,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from cifre.money import Cents
 from subsidies.models import Instalment
 
 from . import services
@@ -142,18 +143,24 @@ def dashboard(as_of: dt.date | None = None, horizon_days: int = 90) -> Dashboard
         status__in=[Instalment.Status.WITHHELD, Instalment.Status.FORFEITED, Instalment.Status.PAYABLE],
     ).aggregate(
         withheld_n=Count("pk", filter=Q(status=Instalment.Status.WITHHELD)),
-        withheld=Sum("amount", filter=Q(status=Instalment.Status.WITHHELD)),
+        withheld=Cents(Sum("amount", filter=Q(status=Instalment.Status.WITHHELD))),
         forfeited_n=Count("pk", filter=Q(status=Instalment.Status.FORFEITED, convention__lost_on__year=as_of.year)),
-        forfeited=Sum("amount", filter=Q(status=Instalment.Status.FORFEITED, convention__lost_on__year=as_of.year)),
+        forfeited=Cents(
+            Sum("amount", filter=Q(status=Instalment.Status.FORFEITED, convention__lost_on__year=as_of.year))
+        ),
         payable_n=Count("pk", filter=Q(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True)),
-        payable=Sum("amount", filter=Q(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True)),
+        payable=Cents(Sum("amount", filter=Q(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True))),
         timebar_n=Count(
             "pk",
             filter=Q(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True, due_date__lte=board.time_bar_cutoff),
         ),
-        timebar=Sum(
-            "amount",
-            filter=Q(status=Instalment.Status.PAYABLE, invoiced_on__isnull=True, due_date__lte=board.time_bar_cutoff),
+        timebar=Cents(
+            Sum(
+                "amount",
+                filter=Q(
+                    status=Instalment.Status.PAYABLE, invoiced_on__isnull=True, due_date__lte=board.time_bar_cutoff
+                ),
+            )
         ),
     )
     board.withheld = _figure({"n": money["withheld_n"], "total": money["withheld"]})
@@ -181,7 +188,7 @@ def dashboard(as_of: dt.date | None = None, horizon_days: int = 90) -> Dashboard
         )
         .order_by()
         .values("convention_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Cents(Sum("amount")))
         .values_list("convention_id", "total")
     )
     grouped: dict[tuple, list] = defaultdict(lambda: [0, ZERO])

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cifre.money import format_money
+
 from . import rules
 from .models import Amendment, Convention, Document, Obligation, Suspension
 
@@ -220,7 +222,7 @@ def recompute(convention: Convention, as_of: dt.date | None = None) -> Recompute
             ):
                 raise InvoicedInstalmentChanged(
                     _(
-                        "Refusé : l'échéance n° %(number)s (%(start)s – %(end)s, %(amount)s €) est déjà facturée "
+                        "Refusé : l'échéance n° %(number)s (%(start)s – %(end)s, %(amount)s) est déjà facturée "
                         "depuis le %(invoiced)s et ce changement la modifierait. "
                         "Annulez d'abord sa facture par un avoir."
                     )
@@ -228,7 +230,7 @@ def recompute(convention: Convention, as_of: dt.date | None = None) -> Recompute
                         "number": existing.number,
                         "start": existing.period_start.strftime("%d/%m/%Y"),
                         "end": existing.period_end.strftime("%d/%m/%Y"),
-                        "amount": existing.amount,
+                        "amount": format_money(existing.amount),
                         "invoiced": existing.invoiced_on.strftime("%d/%m/%Y"),
                     },
                     code="invoiced_instalment",

@@ -62,7 +62,7 @@ DEFAULTS = {
         "« {{ obligation }} » (attendu le {{ due_date" + _DATE_FR + " }}) n'a pas été reçu par l'ANRT.\n"
         "S'il ne lui parvient pas d'ici le {{ forfeits_on" + _DATE_FR + " }}, dans {{ days }} "
         "jour{{ days|pluralize }}, la subvention encore due sera perdue"
-        "{% if amount_at_risk %} ({{ amount_at_risk }} €){% endif %}.\n"
+        "{% if amount_at_risk %} ({{ amount_at_risk|money }}){% endif %}.\n"
         "\nSuivi de la convention : {{ url }}\n" + _SIGN_FR,
     ),
     ("obligation_forfeit_soon", "en"): (
@@ -71,7 +71,7 @@ DEFAULTS = {
         "For the CIFRE agreement {{ convention_number }} ({{ student_name }}), ANRT has not received "
         "the document “{{ obligation }}” (due {{ due_date" + _DATE_EN + " }}).\n"
         "If it does not reach ANRT by {{ forfeits_on" + _DATE_EN + " }}, in {{ days }} day{{ days|pluralize }}, "
-        "the remaining subsidy will be lost{% if amount_at_risk %} (EUR {{ amount_at_risk }}){% endif %}.\n"
+        "the remaining subsidy will be lost{% if amount_at_risk %} ({{ amount_at_risk|money }}){% endif %}.\n"
         "\nAgreement page: {{ url }}\n" + _SIGN_EN,
     ),
     ("obligation_overdue", "fr"): (
@@ -100,22 +100,22 @@ DEFAULTS = {
         "Bonjour,\n\n"
         "Trimestre {{ quarter }} : {{ ready_count }} versement{{ ready_count|pluralize }} "
         "exigible{{ ready_count|pluralize }} non facturé{{ ready_count|pluralize }}, "
-        "pour un total de {{ ready_total }} €.\n"
+        "pour un total de {{ ready_total|money }}.\n"
         "{% for line in ready_lines %}- {{ line.convention_number }} ({{ line.student_name }}), "
-        "versement n° {{ line.number }} : {{ line.amount }} €\n{% endfor %}"
+        "versement n° {{ line.number }} : {{ line.amount|money }}\n{% endfor %}"
         "{% if withheld_count %}\n{{ withheld_count }} versement{{ withheld_count|pluralize }} "
-        "retenu{{ withheld_count|pluralize }} faute de document ({{ withheld_total }} €).\n{% endif %}"
+        "retenu{{ withheld_count|pluralize }} faute de document ({{ withheld_total|money }}).\n{% endif %}"
         "\nÉmettre les factures : {{ url }}\n" + _SIGN_FR,
     ),
     ("quarterly_summary", "en"): (
         "[CIFRE] {{ quarter }}: {{ ready_count }} instalment{{ ready_count|pluralize }} to invoice",
         "Hello,\n\n"
         "Quarter {{ quarter }}: {{ ready_count }} payable instalment{{ ready_count|pluralize }} not yet "
-        "invoiced, EUR {{ ready_total }} in total.\n"
+        "invoiced, {{ ready_total|money }} in total.\n"
         "{% for line in ready_lines %}- {{ line.convention_number }} ({{ line.student_name }}), "
-        "instalment {{ line.number }}: EUR {{ line.amount }}\n{% endfor %}"
+        "instalment {{ line.number }}: {{ line.amount|money }}\n{% endfor %}"
         "{% if withheld_count %}\n{{ withheld_count }} instalment{{ withheld_count|pluralize }} withheld "
-        "for want of a document (EUR {{ withheld_total }}).\n{% endif %}"
+        "for want of a document ({{ withheld_total|money }}).\n{% endif %}"
         "\nIssue the invoices: {{ url }}\n" + _SIGN_EN,
     ),
 }
@@ -152,6 +152,33 @@ SAMPLE_CONTEXT = {
 
 VARIABLES = {key: ", ".join(sorted(ctx)) for key, ctx in SAMPLE_CONTEXT.items()}
 
+# Amounts were once written by hand (``{{ amount }} €``, ``EUR {{ amount }}``); they now go through the
+# ``money`` filter (``cifre.money``: 3 500,00 € / €3,500.00). A stored text still equal to its former
+# default is brought up to date after ``migrate``; a text staff changed is left as they wrote it.
+_FORMER_MONEY_SPELLINGS = {
+    "fr": [
+        ("{{ amount_at_risk }} €", "{{ amount_at_risk|money }}"),
+        ("{{ ready_total }} €", "{{ ready_total|money }}"),
+        ("{{ line.amount }} €", "{{ line.amount|money }}"),
+        ("{{ withheld_total }} €", "{{ withheld_total|money }}"),
+    ],
+    "en": [
+        ("EUR {{ amount_at_risk }}", "{{ amount_at_risk|money }}"),
+        ("EUR {{ ready_total }}", "{{ ready_total|money }}"),
+        ("EUR {{ line.amount }}", "{{ line.amount|money }}"),
+        ("EUR {{ withheld_total }}", "{{ withheld_total|money }}"),
+    ],
+}
+
+
+def former_default(key: str, language: str) -> tuple[str, str] | None:
+    """The default text of ``key`` before amounts went through ``|money``, or None when it had none."""
+    subject, body = DEFAULTS[(key, language)]
+    former = body
+    for old, new in _FORMER_MONEY_SPELLINGS.get(language, []):
+        former = former.replace(new, old)
+    return (subject, former) if former != body else None
+
 
 def register(labels: dict, defaults: dict, sample_context: dict) -> None:
     """Add another app's messages (called from its ``AppConfig.ready``: notifications imports no app).
@@ -170,11 +197,14 @@ def ensure_default_templates(using: str = "default") -> None:
     from .models import EmailTemplate
 
     for (key, language), (subject, body) in DEFAULTS.items():
-        EmailTemplate.objects.using(using).get_or_create(
+        template, created = EmailTemplate.objects.using(using).get_or_create(
             key=key,
             language=language,
             defaults={"subject": subject, "body": body, "help_text": VARIABLES.get(key, "")},
         )
+        former = None if created else former_default(key, language)
+        if former is not None and (template.subject, template.body) == former:
+            EmailTemplate.objects.using(using).filter(pk=template.pk).update(body=body)
 
 
 def on_post_migrate(sender, using: str = "default", **kwargs) -> None:

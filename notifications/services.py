@@ -37,8 +37,11 @@ BACKOFF_FACTOR = 3
 # A message logged but not yet tried is normally sent within seconds; after this it was abandoned.
 PENDING_GRACE = timedelta(minutes=10)
 
-# Staff-edited text is plain text: no autoescaping, no loaders, unknown variables render empty.
-_ENGINE = Engine(autoescape=False, string_if_invalid="", libraries={}, loaders=[])
+# Staff-edited text is plain text: no autoescaping, no loaders, unknown variables render empty. The one
+# library is ``money`` (``{{ amount|money }}``: 3 500,00 € / €3,500.00, in the message's language).
+_ENGINE = Engine(
+    autoescape=False, string_if_invalid="", libraries={}, loaders=[], builtins=["cifre.templatetags.money"]
+)
 
 
 class TemplateMissing(LookupError):

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require
+from cifre.money import Cents
 
 from .domain import invoicing
 from .forms import CreditNoteForm, InvoiceFilterForm, PaymentForm, QuarterForm
@@ -28,7 +29,7 @@ ZIP_LIMIT = 500
 
 
 def _invoice_rows(qs):
-    return qs.select_related("cancels", "credit_note").annotate(paid=Sum("payments__amount"))
+    return qs.select_related("cancels", "credit_note").annotate(paid=Cents(Sum("payments__amount")))
 
 
 @require(can_manage_invoices)
@@ -38,7 +39,7 @@ def invoice_list(request):
     if form.is_bound:
         qs = form.filter(qs)
     page = Paginator(_invoice_rows(qs).order_by("-year", "-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = qs.aggregate(count=Count("pk"), amount=Sum("amount"))
+    totals = qs.aggregate(count=Count("pk"), amount=Cents(Sum("amount")))
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(

@@ -24,13 +24,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cifre.money import Cents, format_money
+from subsidies.domain.payee import payee_for
 from subsidies.models import Instalment, Invoice, InvoiceSequence, Payment
 
 ANRT_NAME = "Association nationale de la recherche et de la technologie (ANRT)"
 ANRT_ADDRESS = "33, rue Rennequin\n75017 Paris"
 VAT_MENTION = "TVA non applicable, art. 293 B du CGI"
 ZERO = Decimal("0.00")
-NBSP = "\u00a0"
 
 
 def today() -> dt.date:
@@ -48,14 +49,8 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
 
 
 def format_eur(amount: Decimal) -> str:
-    """French notation: 3\u00a0500,00\u00a0€."""
-    sign = "-" if amount < 0 else ""
-    units, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return sign + NBSP.join(groups) + "," + cents + NBSP + "€"
+    """The amount as the active language writes it (``cifre.money.format_money``): 3\u202f500,00\u00a0€ in French."""
+    return format_money(amount)
 
 
 # --- Numbering -------------------------------------------------------------------------------------
@@ -221,7 +216,7 @@ def cancel_invoice(invoice_id: int, user=None, reason: str = "", issued_on: dt.d
 
 
 def paid_amount(invoice: Invoice) -> Decimal:
-    return invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    return invoice.payments.aggregate(total=Cents(Sum("amount")))["total"] or ZERO
 
 
 def record_payment(
@@ -281,7 +276,7 @@ def instalment_payment_states(instalment_ids: Iterable[int]) -> dict[int, Paymen
     invoices = list(
         Invoice.objects.filter(instalment_id__in=list(instalment_ids), kind=Invoice.Kind.INVOICE)
         .exclude(status=Invoice.Status.CANCELLED)
-        .annotate(paid=Sum("payments__amount"))
+        .annotate(paid=Cents(Sum("payments__amount")))
         .values_list("instalment_id", "number", "amount", "paid")
     )
     return {iid: PaymentState(number, amount, paid or ZERO) for iid, number, amount, paid in invoices}
@@ -298,6 +293,7 @@ def invoice_context(invoice: Invoice) -> dict:
         "anrt_name": ANRT_NAME,
         "anrt_address": ANRT_ADDRESS,
         "vat_mention": VAT_MENTION,
+        "payee": payee_for(invoice),
         "amount_text": format_eur(invoice.amount),
         "cancelled_number": invoice.cancels.number if invoice.cancels_id else "",
         "lang": "fr",

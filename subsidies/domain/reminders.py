@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from accounts import roles
+from cifre.money import Cents
 from conventions.models import Convention, Obligation
 from notifications import services as messenger
 from subsidies.domain.invoicing import quarter_bounds, quarter_of
@@ -150,7 +151,7 @@ def amount_at_risk(obligation: Obligation) -> Decimal:
     """What the convention would lose if ``obligation`` were missed: instalments not payable by its forfeit date."""
     qs = Instalment.objects.filter(convention_id=obligation.convention_id).exclude(status=Instalment.Status.FORFEITED)
     qs = qs.filter(Q(payable_on__isnull=True) | Q(payable_on__gt=obligation.forfeits_on))
-    return (qs.aggregate(total=Sum("amount"))["total"] or Decimal("0")).quantize(CENT)
+    return (qs.aggregate(total=Cents(Sum("amount")))["total"] or Decimal("0")).quantize(CENT)
 
 
 def dedupe_key(due: Due, address: str) -> str:
@@ -200,7 +201,7 @@ def quarterly_summary(as_of: dt.date) -> list:
         .order_by("convention__anrt_number", "number")
     )
     withheld = Instalment.objects.filter(status=Instalment.Status.WITHHELD, due_date__lte=previous_end).aggregate(
-        total=Sum("amount"), count=Count("pk")
+        total=Cents(Sum("amount")), count=Count("pk")
     )
     lines = [
         {

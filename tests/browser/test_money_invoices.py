@@ -40,7 +40,7 @@ def test_staff_issue_invoices_record_a_payment_and_read_the_log(page, live_serve
     assert page.get_attribute("#id_amount", "aria-invalid") == "true"
     assert page.input_value("#id_amount") == "4000"
     assert page.locator("#id_amount-error").inner_text() == (
-        "Le montant dépasse le reste dû sur cette facture (3\u00a0500,00\u00a0€)."
+        "Le montant dépasse le reste dû sur cette facture (3\u202f500,00\u00a0€)."
     )
     assert_accessible(page)
 
@@ -48,7 +48,7 @@ def test_staff_issue_invoices_record_a_payment_and_read_the_log(page, live_serve
     page.click("text=Enregistrer le paiement")
     page.wait_for_selector("text=Le paiement est enregistré.")
     assert page.locator("#invoice-status").inner_text() == "Payée en partie"
-    assert page.locator("#invoice-due").inner_text() == "2000,00 €"
+    assert page.locator("#invoice-due").inner_text() == "2\u202f000,00\u00a0€"
 
     page.goto(f"{live_server.url}/courriels/journal/")
     assert page.locator("#email-log caption").inner_text() == "3 courriels"

@@ -121,7 +121,7 @@ def test_an_extension_refused_after_the_file_is_stored_leaves_no_file(staff_clie
     response = extend(staff_client, convention, file=pdf_upload("avenant.pdf"))
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        "Refusé : l'échéance n° 11 (01/07/2027 – 16/07/2027, 602.15 €) est déjà facturée depuis le 01/05/2026 "
+        "Refusé : l'échéance n° 11 (01/07/2027 – 16/07/2027, 602,15\u00a0€) est déjà facturée depuis le 01/05/2026 "
         "et ce changement la modifierait. Annulez d'abord sa facture par un avoir."
     ]
     assert last.number == 11

@@ -97,7 +97,7 @@ def test_reduced_duration_is_computed_and_signed_duration_needs_a_reason(staff_c
         ({"contract_end_date": ""}, {"contract_end_date": ["Indiquez la date de fin du CDD."]}),
         (
             {"gross_salary": "26399.99"},
-            {"gross_salary": ["Le salaire brut annuel doit atteindre le minimum de 2025 : 26400.00 €."]},
+            {"gross_salary": ["Le salaire brut annuel doit atteindre le minimum de 2025 : 26\u202f400,00\u00a0€."]},
         ),
         (
             {"anrt_number": "25/12"},

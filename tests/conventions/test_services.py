@@ -157,7 +157,8 @@ def test_change_altering_an_invoiced_instalment_is_refused_and_nothing_changes()
     with pytest.raises(services.InvoicedInstalmentChanged) as info:
         services.add_suspension(convention, dt.date(2026, 1, 5), dt.date(2026, 3, 4), as_of=AS_OF)
     assert info.value.messages == [
-        "Refusé : l'échéance n° 5 (01/01/2026 – 31/03/2026, 3500.00 €) est déjà facturée depuis le 02/04/2026 "
+        "Refusé : l'échéance n° 5 (01/01/2026 – 31/03/2026, 3\u202f500,00\u00a0€) est déjà facturée "
+        "depuis le 02/04/2026 "
         "et ce changement la modifierait. Annulez d'abord sa facture par un avoir."
     ]
     assert convention.suspensions.count() == 0

@@ -123,7 +123,7 @@ def test_payments_partial_then_full(example_a, staff):
         (
             Decimal("2500.01"),
             D(2026, 6, 21),
-            {"amount": ["Le montant dépasse le reste dû sur cette facture (2\u00a0500,00\u00a0€)."]},
+            {"amount": ["Le montant dépasse le reste dû sur cette facture (2\u202f500,00\u00a0€)."]},
         ),
         (
             Decimal("10.001"),
@@ -172,4 +172,4 @@ def test_the_convention_timeline_shows_what_was_paid(example_a, staff, client_fo
     invoicing.record_payment(second.pk, Decimal("1000.00"), D(2026, 6, 20), staff, as_of=D(2026, 6, 30))
     page = client_for(staff).get(f"/conventions/{example_a.pk}/").content.decode()
     assert f"Payée (facture {first.number})" in page
-    assert f"Facture {second.number} : 1000,00 € reçus, reste 2500,00 €." in page
+    assert f"Facture {second.number} : 1\u202f000,00\u00a0€ reçus, reste 2\u202f500,00\u00a0€." in page

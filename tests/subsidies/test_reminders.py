@@ -88,7 +88,7 @@ def test_three_years_day_by_day_the_right_reminders_on_the_right_days_none_twice
     )
     risk = {log.to: log for log in by_day[D(2026, 4, 30)]}["cifre-staff@example.org"]
     # Instalments 3-13 are not payable by 30 May 2026: 37,935.48 EUR at stake.
-    assert "(37935,48 €)" in risk.body
+    assert "(37\u202f935,48\u00a0€)" in risk.body
 
     # Rerunning any day (a crash, a second beat) sends nothing more.
     for day in (D(2025, 8, 31), D(2025, 10, 1), D(2026, 5, 23)):
@@ -127,9 +127,9 @@ def test_quarterly_summary_lists_what_is_ready_to_invoice_once():
     assert french.subject == "[CIFRE] T2 2025 : 2 versements à facturer"
     assert english.subject == "[CIFRE] Q2 2025: 2 instalments to invoice"
     assert f"- {convention.anrt_number} (" in french.body
-    assert "versement n° 1 : 564,52 €" in french.body
-    assert "versement n° 2 : 3500,00 €" in french.body
-    assert "pour un total de 4064,52 €" in french.body
+    assert "versement n° 1 : 564,52\u00a0€" in french.body
+    assert "versement n° 2 : 3\u202f500,00\u00a0€" in french.body
+    assert "pour un total de 4\u202f064,52\u00a0€" in french.body
     assert quarterly_summary(D(2025, 7, 1)) == []
     assert quarterly_summary(D(2025, 8, 15)) == []  # same quarter: already sent
 
@@ -138,7 +138,7 @@ def test_quarterly_summary_lists_what_is_ready_to_invoice_once():
     october = quarterly_summary(D(2025, 10, 1))
     # Instalment 3 (Q3 2025) waits for enrolment:2025, which never comes.
     assert october[0].subject == "[CIFRE] T3 2025 : 0 versements à facturer"
-    assert "1 versement retenu faute de document (3500,00 €)." in october[0].body
+    assert "1 versement retenu faute de document (3\u202f500,00\u00a0€)." in october[0].body
     assert convention.instalments.get(number=3).status == "withheld"
 
 

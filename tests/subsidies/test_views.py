@@ -132,7 +132,7 @@ def test_record_payment_bad_input_keeps_everything_and_saves_nothing(client_for,
     assert invoice.status == "partially_paid"
     detail = client.get(reverse("subsidies:invoice_detail", args=[invoice.pk])).content.decode()
     assert "Payée en partie" in detail
-    assert '<dd class="col-sm-9" id="invoice-due">2500,00 €</dd>' in detail
+    assert '<dd class="col-sm-9" id="invoice-due">2\u202f500,00\u00a0€</dd>' in detail
 
 
 def test_credit_note_from_the_detail_page(client_for, staff, invoice):
