@@ -6,7 +6,7 @@ The ephemeral SECRET_KEY (settings without SECRET_KEY and DEBUG off) lets pure c
 """
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -20,3 +20,14 @@ def secret_key_configured(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def invoice_payee_configured(app_configs=None, **kwargs):
+    """ANRT pays the invoices into the account printed on them: it must be set, and well formed."""
+    from subsidies.domain.payee import configuration_problems
+
+    return [
+        Warning(problem, hint="Set INVOICE_PAYEE_IBAN and INVOICE_PAYEE_BIC (see .env.example).", id="cifre.W002")
+        for problem in configuration_problems()
+    ]

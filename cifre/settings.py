@@ -153,6 +153,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Programme CIFRE Ville de
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_EMAIL = env("STAFF_EMAIL", default="cifre-staff@example.org")
 
+# --- Invoices to ANRT: who is paid and where, printed on every invoice PDF (subsidies/domain/payee.py).
+# Unset name, address or SIRET: the employer's frozen on the invoice; unset IBAN or BIC: the PDF says
+# they are missing and `check --deploy` warns. INVOICE_PAYEE_ADDRESS takes "\n" between lines.
+INVOICE_PAYEE_NAME = env("INVOICE_PAYEE_NAME", default="")
+INVOICE_PAYEE_ADDRESS = env("INVOICE_PAYEE_ADDRESS", default="")
+INVOICE_PAYEE_SIRET = env("INVOICE_PAYEE_SIRET", default="")
+INVOICE_PAYEE_IBAN = env("INVOICE_PAYEE_IBAN", default="")
+INVOICE_PAYEE_BIC = env("INVOICE_PAYEE_BIC", default="")
+INVOICE_PAYEE_BANK = env("INVOICE_PAYEE_BANK", default="")
+
 # --- Accounts: the e-mail address is the login.
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

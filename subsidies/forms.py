@@ -94,6 +94,7 @@ class PaymentForm(StyledForm):
     )
     received_on = PlausibleDateFormField(
         label=_("Date de réception"),
+        initial=timezone.localdate,  # most payments are recorded the day the transfer arrives
         widget=DateInput(),
         error_messages={"invalid": _("Saisissez une date valide (JJ/MM/AAAA).")},
     )
