@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=cifre.settings \
     MEDIA_ROOT=/data/private \
+    PUBLIC_MEDIA_ROOT=/data/public \
     STATIC_ROOT=/app/var/staticfiles
 
 # WeasyPrint needs Pango and HarfBuzz, plus fonts; gettext compiles the translations.
@@ -29,7 +30,7 @@ RUN SECRET_KEY=build-time-only-key-never-used-at-run-time-0123456789abcdef \
     && SECRET_KEY=build-time-only-key-never-used-at-run-time-0123456789abcdef \
         python manage.py compilemessages -v0 \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin cifre \
-    && mkdir -p /data/private /data/beat \
+    && mkdir -p /data/private /data/public /data/beat \
     && chown -R cifre:cifre /data /app/var
 
 USER cifre

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "imagekit",
     "accounts",
     "events",
     "applications",
@@ -232,6 +233,14 @@ MEDIA_URL = "/fichiers-prives-non-servis/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# Public pictures of the site (news, events, people, pages): re-encoded uploads and their sizes
+# (events/images.py). Another folder than MEDIA_ROOT, served at PUBLIC_MEDIA_URL (cifre/urls.py;
+# in production the TLS proxy may serve the folder itself, see README). A check refuses overlap.
+PUBLIC_MEDIA_ROOT = env.path("PUBLIC_MEDIA_ROOT", default=BASE_DIR / "var" / "public-media")
+PUBLIC_MEDIA_URL = env("PUBLIC_MEDIA_URL", default="/media/")
+# Renditions are made once, when the picture is saved: pages never check or create files.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "CACHE/images"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -4,7 +4,10 @@
 same suite at PostgreSQL and Redis.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789-abcdefghij")
 
@@ -26,3 +29,6 @@ ALLOWED_HOSTS = ["*"]
 EVENTS_PAGE_CACHE_LOCAL_SECONDS = 0
 # Static files are served from the finders (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
+# Public pictures written by tests and demo runs go to a folder of this process, removed at exit.
+PUBLIC_MEDIA_ROOT = tempfile.mkdtemp(prefix="cifre-test-public-media-")
+atexit.register(shutil.rmtree, PUBLIC_MEDIA_ROOT, ignore_errors=True)

@@ -1,12 +1,14 @@
 """Root URLs. Public and private pages are translated: French at /, English under /en/."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
 from accounts import views as account_views
+from events import images
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "CIFRE Ville de Paris"
@@ -14,6 +16,8 @@ admin.site.site_header = "CIFRE Ville de Paris"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", account_views.healthz, name="healthz"),
+    # Public pictures of the site only (PUBLIC_MEDIA_ROOT); private documents have no URL.
+    re_path(rf"^{settings.PUBLIC_MEDIA_URL.strip('/')}/(?P<path>.+)$", images.serve, name="public_media"),
 ]
 
 urlpatterns += i18n_patterns(

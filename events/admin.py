@@ -8,6 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from .models import Event, NewsItem, Page, Person, Registration
 from .rendering import render_markdown
 
+IMAGE_FIELDS = ("image", ("image_alt_fr", "image_alt_en"), "image_origin")
+IMAGE_FIELDSET = (
+    _("Image"),
+    {
+        "fields": IMAGE_FIELDS,
+        "description": _(
+            "L'adresse d'origine, relevée à l'import de l'ancien site, n'est qu'une information : "
+            "pour publier l'image, enregistrez-la puis téléversez-la."
+        ),
+    },
+)
+PHOTO_FIELDSET = (
+    _("Photo"),
+    {
+        "fields": IMAGE_FIELDS,
+        "description": _("La photo n'est publiée qu'avec le consentement de la personne (case ci-dessus)."),
+    },
+)
+
 
 class PreviewMixin:
     """Adds the rendered French and English texts as read-only fields, and the live preview script."""
@@ -45,7 +64,8 @@ class PageAdmin(PreviewMixin, admin.ModelAdmin):
     filter_horizontal = ("news", "events", "people")
     preview_fields = ("body_fr", "body_en")
     fieldsets = (
-        (None, {"fields": ("slug", ("title_fr", "title_en"), ("summary_fr", "summary_en"), "image", "colour")}),
+        (None, {"fields": ("slug", ("title_fr", "title_en"), ("summary_fr", "summary_en"), "colour")}),
+        IMAGE_FIELDSET,
         (_("Texte"), {"fields": ("body_fr", "body_en", "preview")}),
         (_("Contenus liés"), {"fields": ("news", "events", "people"), "classes": ("collapse",)}),
         (_("Origine"), {"fields": ("source_url", "published_on"), "classes": ("collapse",)}),
@@ -60,15 +80,22 @@ class NewsItemAdmin(PreviewMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title_fr",)}
     preview_fields = ("body_fr", "body_en")
-    fields = (
-        "slug",
-        ("title_fr", "title_en"),
-        ("summary_fr", "summary_en"),
-        "body_fr",
-        "body_en",
-        "preview",
-        "image",
-        ("published_at", "is_published"),
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "slug",
+                    ("title_fr", "title_en"),
+                    ("summary_fr", "summary_en"),
+                    "body_fr",
+                    "body_en",
+                    "preview",
+                    ("published_at", "is_published"),
+                )
+            },
+        ),
+        IMAGE_FIELDSET,
     )
 
 
@@ -95,7 +122,8 @@ class EventAdmin(PreviewMixin, admin.ModelAdmin):
         (None, {"fields": ("slug", ("title_fr", "title_en"), "event_type", ("start", "end"))}),
         (_("Lieu"), {"fields": ("place", "outside_address", "external_url")}),
         (_("Textes"), {"fields": (("summary_fr", "summary_en"), "description_fr", "description_en", "preview")}),
-        (_("Inscriptions"), {"fields": ("capacity", "registration_open", "cancelled", "image", "booking_state")}),
+        (_("Inscriptions"), {"fields": ("capacity", "registration_open", "cancelled", "booking_state")}),
+        IMAGE_FIELDSET,
     )
 
     @admin.display(description=_("Inscriptions"))
@@ -113,7 +141,8 @@ class PersonAdmin(PreviewMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("first_name", "last_name")}
     preview_fields = ("bio_fr", "bio_en")
     fieldsets = (
-        (None, {"fields": ("slug", ("first_name", "last_name"), "role", "consent", "image")}),
+        (None, {"fields": ("slug", ("first_name", "last_name"), "role", "consent")}),
+        PHOTO_FIELDSET,
         (_("Thèse"), {"fields": (("thesis_title_fr", "thesis_title_en"), "host_department", "lab")}),
         (_("Années et liens"), {"fields": (("year_start", "year_end"), "theses_fr_url", "hal_url")}),
         (_("Présentation"), {"fields": ("bio_fr", "bio_en", "preview")}),

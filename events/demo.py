@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from .images import reencode
 from .importer import import_files
 from .models import Event, NewsItem, Page, Person, Registration
 
@@ -110,6 +111,50 @@ def _events() -> list[dict]:
     ]  # fmt: skip
 
 
+# Pictures drawn by Pillow at seed time (nothing is fetched): two colours of the programme's range
+# per picture, with an honest alternative text. Only objects without a picture get one.
+PICTURES = {
+    NewsItem: {
+        "appel-a-candidatures-2027": ((31, 78, 121), (240, 180, 60)),
+        "bilan-promotion-2023": ((20, 110, 90), (230, 230, 210)),
+        "partenariat-iea": ((120, 40, 80), (250, 200, 190)),
+    },
+    Event: {
+        "seminaire-recherche-et-action-publique": ((40, 60, 120), (180, 210, 240)),
+        "atelier-ecrire-pour-les-decideurs": ((150, 70, 20), (250, 225, 170)),
+    },
+}
+PICTURE_ALT = (
+    "Illustration abstraite : bandes de couleur en diagonale",
+    "Abstract illustration: diagonal colour bands",
+)
+
+
+def _drawn_picture(dark: tuple, light: tuple):
+    """A 1600 × 900 JPEG of diagonal bands, re-encoded like any upload."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1600, 900), light)
+    draw = ImageDraw.Draw(image)
+    for i, x in enumerate(range(-900, 1600, 220)):
+        colour = dark if i % 2 else tuple((a + b) // 2 for a, b in zip(dark, light, strict=True))
+        draw.polygon([(x, 900), (x + 900, 0), (x + 1010, 0), (x + 110, 900)], fill=colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    out.seek(0)
+    return reencode(out)
+
+
+def _pictures() -> None:
+    for model, colours in PICTURES.items():
+        for obj in model.objects.filter(slug__in=colours, image=""):
+            obj.image = _drawn_picture(*colours[obj.slug])
+            obj.image_alt_fr, obj.image_alt_en = PICTURE_ALT
+            obj.save()
+
+
 def _upsert(model, slug: str, values: dict) -> tuple[object, bool]:
     obj, created = model.objects.get_or_create(slug=slug, defaults=values)
     if not created:
@@ -169,6 +214,7 @@ def seed(stdout) -> None:
         if Event.objects.filter(slug=slug).exists():
             continue  # dates are relative to the first run: keep them
         Event.objects.create(slug=slug, **values)
+    _pictures()
     full = Event.objects.get(slug="atelier-ecrire-pour-les-decideurs")
     for i, name in enumerate(["Alice Moreau", "Bruno Lefèvre", "Chloé Garnier", "David Lambert"]):
         email = f"{name.split()[0].lower()}.demo@example.org"

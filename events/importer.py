@@ -11,6 +11,9 @@ Reading rules (stated in the README):
   with registration closed until staff set a date and open it;
 - imported people were already shown on the public site, which is taken as their consent;
   their role is not in the file, so it is left "non précisé" for staff to fill;
+- ``picture`` and ``image`` are addresses on other sites: they are kept in ``image_origin``
+  ("adresse d'origine de l'image"), shown to staff in the admin and never put in a page (no
+  hot-linking); staff upload the picture itself to publish it;
 - only French fields are written, so a second run keeps the English translations staff added,
   and an object is saved only when a field really changes (a second run changes nothing).
 """
@@ -152,7 +155,7 @@ def parse_file(path: Path) -> ParsedPage:
     page_fields = {
         "title_fr": title,
         "body_fr": body.strip() + "\n",
-        "image": _text(meta.get("picture")),
+        "image_origin": _text(meta.get("picture")),
         "colour": _text(meta.get("color")),
         "source_url": _text(meta.get("url")),
         "published_on": published.astimezone(PARIS).date() if published else None,
@@ -172,7 +175,7 @@ def parse_file(path: Path) -> ParsedPage:
             "title_fr": name,
             "summary_fr": _text(item.get("summary")),
             "body_fr": _text(item.get("description")),
-            "image": _text(item.get("image")),
+            "image_origin": _text(item.get("image")),
         }
         if created:
             news["published_at"] = created
@@ -193,7 +196,7 @@ def parse_file(path: Path) -> ParsedPage:
                 "start": start,
                 "summary_fr": _text(item.get("summary")),
                 "description_fr": _text(item.get("description")),
-                "image": _text(item.get("image")),
+                "image_origin": _text(item.get("image")),
                 "outside_address": _text(item.get("outside")),
                 "event_type": EVENT_TYPES.get(_text(item.get("eventType")).lower(), Event.Type.OTHER),
                 "external_url": _text(item.get("url")),
@@ -212,7 +215,7 @@ def parse_file(path: Path) -> ParsedPage:
                 "slug": slugify(f"{first} {last}")[:120],
                 "first_name": first or last,
                 "last_name": last if first else "",
-                "image": _text(item.get("image")),
+                "image_origin": _text(item.get("image")),
             }
         )
     return parsed

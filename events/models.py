@@ -6,8 +6,9 @@ active language and falls back to French when the English text is missing.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cifre.bounds import BoundedTextField, PlausibleDateField, PlausibleDateTimeField, validate_plausible_year
+
+from .images import PublicImageField, delete_image, generate_renditions, picture
 
 colour_validator = RegexValidator(
     r"^#(?:[0-9a-fA-F]{3}){1,2}$", _("Indiquez une couleur au format #rgb ou #rrggbb (par exemple #1f4e79).")
@@ -43,11 +46,34 @@ class Translated:
 
 class ContentBase(models.Model):
     slug = models.SlugField(_("identifiant dans l'adresse"), max_length=120, unique=True)
-    image = models.CharField(
+    image = PublicImageField(
         _("image"),
+        blank=True,
+        max_length=200,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_(
+            "JPEG, PNG ou WebP, 10 Mo et 40 millions de pixels au plus. L'image est réenregistrée "
+            "sans ses métadonnées (lieu de prise de vue, appareil) et déclinée en plusieurs tailles."
+        ),
+    )
+    image_width = models.PositiveIntegerField(_("largeur de l'image"), null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(_("hauteur de l'image"), null=True, blank=True, editable=False)
+    image_alt_fr = models.CharField(
+        _("texte alternatif de l'image (français)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas. Obligatoire avec une image."),
+    )
+    image_alt_en = models.CharField(_("texte alternatif de l'image (anglais)"), max_length=300, blank=True)
+    image_origin = models.CharField(
+        _("adresse d'origine de l'image"),
         max_length=500,
         blank=True,
-        help_text=_("Chemin d'une image du site (/static/…). Les images d'autres sites ne sont pas affichées."),
+        help_text=_(
+            "Information pour l'équipe, relevée à l'import de l'ancien site : cette image n'est jamais "
+            "affichée depuis son adresse d'origine. Téléversez-la ci-dessus pour la publier."
+        ),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -55,16 +81,44 @@ class ContentBase(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        """A new picture gets its renditions once, here; the replaced one is deleted after the commit."""
+        uploaded = bool(self.image) and not self.image._committed
+        super().save(*args, **kwargs)
+        if uploaded:
+            generate_renditions(self.image, self.image_width)
+        previous = getattr(self, "_image_on_load", "") or ""
+        current = self.image.name if self.image else ""
+        if previous and previous != current:
+            transaction.on_commit(lambda: delete_image(previous))
+        self._image_on_load = current
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt_fr.strip():
+            raise ValidationError(
+                {
+                    "image_alt_fr": _(
+                        "Décrivez l'image en quelques mots (texte alternatif) : sans lui, les personnes qui "
+                        "ne voient pas l'image ne savent pas ce qu'elle montre."
+                    )
+                }
+            )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._image_on_load = obj.__dict__.get("image") and obj.image.name
+        return obj
+
     @property
     def tr(self) -> Translated:
         return Translated(self)
 
     @property
-    def image_src(self) -> str:
-        """Only same-origin images are shown: the CSP allows images from this site alone."""
-        from django.conf import settings
-
-        return self.image if self.image.startswith(settings.STATIC_URL) else ""
+    def picture(self) -> dict | None:
+        """The image's addresses, size and alternative text for ``events/_picture.html`` (see ``events.images``)."""
+        return picture(self)
 
 
 class Page(ContentBase):

@@ -119,11 +119,13 @@ def test_environment_names_settings_that_exist(compose):
 
 def test_volumes_keep_the_database_private_files_and_beat_schedule(compose):
     services = compose["services"]
-    assert set(compose["volumes"]) == {"db_data", "redis_data", "private_files", "beat_schedule"}
+    assert set(compose["volumes"]) == {"db_data", "redis_data", "private_files", "public_media", "beat_schedule"}
     assert "db_data:/var/lib/postgresql/data" in services["db"]["volumes"]
     for name in ("web", "worker", "beat"):
         media_root = services[name]["environment"]["MEDIA_ROOT"]
         assert f"private_files:{media_root}" in services[name]["volumes"]
+        public_root = services[name]["environment"]["PUBLIC_MEDIA_ROOT"]
+        assert f"public_media:{public_root}" in services[name]["volumes"] and public_root != media_root
     schedule = _command(services["beat"])[_command(services["beat"]).index("--schedule") + 1]
     assert "beat_schedule:" + str(Path(schedule).parent) in services["beat"]["volumes"]
 
