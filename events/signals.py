@@ -7,11 +7,13 @@ module of that app the public site reads. The call's opening and closing need no
 pages expire at that moment (``events.calls``).
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from applications.queries import PUBLIC_MODELS
 
 from .cache import bump_version
+from .images import delete_image
 from .models import Event, NewsItem, Page, Person, Registration
 
 
@@ -19,7 +21,16 @@ def _changed(sender, **kwargs):
     bump_version()
 
 
+def _delete_picture(sender, instance, **kwargs):
+    """A deleted object's picture and its sizes leave the public folder once the deletion is committed."""
+    name = instance.image.name if instance.image else ""
+    if name:
+        transaction.on_commit(lambda: delete_image(name))
+
+
 def connect() -> None:
+    for model in (Page, NewsItem, Event, Person):
+        post_delete.connect(_delete_picture, sender=model, dispatch_uid=f"events-picture-delete-{model.__name__}")
     for model in (Page, NewsItem, Event, Person, Registration, *PUBLIC_MODELS):
         post_save.connect(_changed, sender=model, dispatch_uid=f"events-cache-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"events-cache-delete-{model.__name__}")

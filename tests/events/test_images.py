@@ -168,7 +168,38 @@ def test_replacing_a_picture_deletes_the_old_one_and_its_sizes(public_media, dja
     assert not any(Path(first).stem in str(p) for p in stored_files(public_media))
 
 
+def test_deleting_an_object_deletes_its_picture(public_media, django_capture_on_commit_callbacks):
+    person = PersonFactory(consent=True, image=images.reencode(io.BytesIO(image_bytes())), image_alt_fr="Portrait")
+    assert stored_files(public_media)
+    with django_capture_on_commit_callbacks(execute=True):
+        person.delete()
+    assert stored_files(public_media) == []
+
+
 # --- What visitors get.
+
+
+@pytest.mark.parametrize("url", ["/actualites/", "/evenements/", "/"])
+def test_pictures_add_no_query_to_lists(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_with(n):
+        NewsItem.objects.all().delete()
+        EventFactory._meta.model.objects.all().delete()
+        for i in range(n):
+            picture = {"image": images.reencode(io.BytesIO(image_bytes(size=(500, 300)))), "image_alt_fr": f"Image {i}"}
+            NewsItemFactory(**picture)
+            EventFactory(**{**picture, "image": images.reencode(io.BytesIO(image_bytes(size=(500, 300))))})
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        assert html.count("srcset=") >= min(n, 3)
+        return len(ctx)
+
+    assert queries_with(2) == queries_with(10)
 
 
 def test_public_pages_show_the_sizes_with_srcset_alt_and_dimensions(client):
