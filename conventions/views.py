@@ -18,7 +18,7 @@ from accounts.permissions import require
 from subsidies.domain.invoicing import instalment_payment_states
 from subsidies.models import Instalment, RateYear
 
-from . import exports, history, queries, reference, rules, services
+from . import charts, exports, history, queries, reference, rules, services
 from .filters import KIND_LABELS, ConventionFilter, InstalmentFilter, ObligationFilter, filtered
 from .forms import (
     AmendmentForm,
@@ -66,7 +66,10 @@ def _refused(form, error: ValidationError) -> None:
 @require(can_manage_conventions)
 def dashboard(request):
     board = queries.dashboard()
-    return render(request, "conventions/dashboard.html", {"board": board, "kind_labels": KIND_LABELS})
+    context = {"board": board, "kind_labels": KIND_LABELS}
+    context["quarter_chart"] = charts.expected_by_quarter(board.as_of)
+    context["risk_chart"] = charts.at_risk_by_month(board)
+    return render(request, "conventions/dashboard.html", context)
 
 
 def _filter_status(filterset) -> int:
@@ -314,6 +317,9 @@ def convention_detail(request, pk):
         context["amendments"] = list(convention.amendments.all())
         # The dossier it was handed over from (applications' evaluation), for staff to go back to.
         context["source_dossier"] = getattr(convention, "dossier", None)
+    context["timeline_chart"] = charts.convention_timeline(
+        convention, context["obligations"], context["instalments"], context.get("suspensions", ()), context["today"]
+    )
     return render(request, "conventions/convention_detail.html", context)
 
 
