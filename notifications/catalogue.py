@@ -171,6 +171,66 @@ _FORMER_MONEY_SPELLINGS = {
 }
 
 
+# What each variable of the messages means, for staff editing a text (the template editor lists them).
+# A message registered by another app may give its own meaning for a name (``register(..., descriptions)``).
+VARIABLE_DESCRIPTIONS = {
+    "amount_at_risk": _("montant de subvention en jeu (écrire {{ amount_at_risk|money }})"),
+    "at": _("date et heure de l'événement décrit"),
+    "call_title": _("titre de l'appel à candidatures"),
+    "candidate_name": _("nom de la candidate ou du candidat"),
+    "committee_date": _("date du comité de sélection"),
+    "convention_number": _("numéro ANRT de la convention"),
+    "count": _("nombre d'éléments concernés"),
+    "day": _("date concernée"),
+    "days": _("nombre de jours restants"),
+    "deadline": _("date limite"),
+    "declared": _("ce qui a été déclaré"),
+    "declared_at": _("date de la déclaration"),
+    "due_date": _("date à laquelle le document doit parvenir à l'ANRT"),
+    "evaluator_name": _("nom de l'évaluatrice ou de l'évaluateur"),
+    "files_count": _("nombre de fichiers"),
+    "forfeits_on": _("date à laquelle la subvention est perdue sans le document"),
+    "invited_by_name": _("nom de la personne qui a envoyé l'invitation"),
+    "items": _("liste des éléments concernés (à parcourir avec {% for %})"),
+    "login_url": _("adresse de la page de connexion"),
+    "message": _("texte du message"),
+    "nature": _("nature de la demande"),
+    "number": _("numéro du dossier ou de la pièce"),
+    "obligation": _("nom du document attendu"),
+    "quarter": _("trimestre concerné"),
+    "ready_count": _("nombre d'échéances prêtes à facturer"),
+    "ready_lines": _("échéances prêtes à facturer (à parcourir avec {% for %})"),
+    "ready_total": _("total prêt à facturer (écrire {{ ready_total|money }})"),
+    "reason": _("motif"),
+    "reasons": _("motifs (liste)"),
+    "recipient_email": _("adresse e-mail du destinataire"),
+    "requests": _("demandes de pièces (liste)"),
+    "rows": _("lignes du tableau (liste)"),
+    "set_password_url": _("lien pour choisir son mot de passe"),
+    "status": _("état"),
+    "student_name": _("nom de la doctorante ou du doctorant"),
+    "submitted_at": _("date et heure du dépôt"),
+    "theme_title": _("titre du thème de recherche"),
+    "thesis_title": _("titre de la thèse"),
+    "url": _("lien vers la page concernée dans l'application"),
+    "valid_days": _("nombre de jours de validité du lien"),
+    "version": _("version du document"),
+    "waiting_rank": _("rang sur la liste d'attente"),
+    "withheld_count": _("nombre d'échéances retenues"),
+    "withheld_total": _("total retenu (écrire {{ withheld_total|money }})"),
+}
+_OWN_DESCRIPTIONS: dict[str, dict] = {}
+
+
+def variables_of(key: str) -> list[tuple[str, str]]:
+    """The variables of message ``key`` with what each means, in name order."""
+    own = _OWN_DESCRIPTIONS.get(key, {})
+    return [
+        (name, str(own.get(name) or VARIABLE_DESCRIPTIONS.get(name, "")))
+        for name in sorted(SAMPLE_CONTEXT.get(key, {}))
+    ]
+
+
 def former_default(key: str, language: str) -> tuple[str, str] | None:
     """The default text of ``key`` before amounts went through ``|money``, or None when it had none."""
     subject, body = DEFAULTS[(key, language)]
@@ -180,7 +240,7 @@ def former_default(key: str, language: str) -> tuple[str, str] | None:
     return (subject, former) if former != body else None
 
 
-def register(labels: dict, defaults: dict, sample_context: dict) -> None:
+def register(labels: dict, defaults: dict, sample_context: dict, descriptions: dict | None = None) -> None:
     """Add another app's messages (called from its ``AppConfig.ready``: notifications imports no app).
 
     They are then seeded and restored after ``migrate``, listed in the log's filter and in the
@@ -190,6 +250,7 @@ def register(labels: dict, defaults: dict, sample_context: dict) -> None:
     DEFAULTS.update(defaults)
     SAMPLE_CONTEXT.update(sample_context)
     VARIABLES.update({key: ", ".join(sorted(ctx)) for key, ctx in sample_context.items()})
+    _OWN_DESCRIPTIONS.update(descriptions or {})
 
 
 def ensure_default_templates(using: str = "default") -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require
 
 from . import services
-from .catalogue import LABELS, VARIABLES
+from .catalogue import LABELS, SAMPLE_CONTEXT, variables_of
 from .forms import EmailLogFilterForm, EmailTemplateForm
 from .models import EmailLog, EmailTemplate
 from .permissions import can_edit_email_templates, can_view_email_log
@@ -37,7 +37,8 @@ def email_log(request):
 @require(can_view_email_log)
 def email_detail(request, pk):
     log = get_object_or_404(EmailLog, pk=pk)
-    return render(request, "notifications/email_detail.html", {"log": log, "labels": LABELS})
+    label = LABELS.get(log.template_key) or _("Message écrit par l'équipe")
+    return render(request, "notifications/email_detail.html", {"log": log, "labels": LABELS, "label": label})
 
 
 @require(can_view_email_log)
@@ -54,8 +55,21 @@ def email_retry(request, pk):
 
 @require(can_edit_email_templates)
 def template_list(request):
-    templates = EmailTemplate.objects.select_related("updated_by").order_by("key", "language")
+    templates = list(EmailTemplate.objects.select_related("updated_by").order_by("key", "language"))
+    for template in templates:
+        # Staff read labels and a subject as it is sent, never keys or raw {{ … }} tags.
+        template.label = LABELS.get(template.key, template.key)
+        template.sample_subject = _sample_subject(template)
     return render(request, "notifications/template_list.html", {"templates": templates, "labels": LABELS})
+
+
+def _sample_subject(template) -> str:
+    try:
+        return services.render_template(
+            template.subject, "", template.language, SAMPLE_CONTEXT.get(template.key, {})
+        ).subject
+    except Exception:  # a text that no longer renders still gets a readable line in the list
+        return template.subject
 
 
 @require(can_edit_email_templates)
@@ -76,7 +90,7 @@ def template_edit(request, pk):
             "form": form,
             "template": template,
             "label": LABELS.get(template.key, template.key),
-            "variables": VARIABLES.get(template.key, ""),
+            "variables": variables_of(template.key),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
