@@ -17,7 +17,8 @@ DOWNLOAD = re.compile(r'href="(/conventions/documents/\d+/telecharger/)"')
 
 def _timeline(client, convention) -> str:
     html = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
-    return html[html.index('<table class="table align-middle" id="timeline">') : html.index("</table>")]
+    start = html.index('<table class="table align-middle" id="timeline">')
+    return html[start : html.index("</table>", start)]
 
 
 def _row(timeline: str, row_id: str) -> str:
