@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 # so that `make run HOST=127.0.0.1:8101` links to the port it serves.
 SITE_URL_FROM_HOST := $(if $(SITE_URL)$(shell grep -Es '^(export )?SITE_URL=' .env),,SITE_URL=http://$(HOST))
 
-.PHONY: run test lint messages compilemessages bench venv migrate demo totp clean
+.PHONY: run test lint messages compilemessages bench venv migrate demo totp clean screenshots
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found): apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -58,6 +58,11 @@ totp: venv
 ## bench: the benchmarks of bench/ (see bench/README.md)
 bench: venv
 	$(PY) bench/run.py
+
+## screenshots: every page of every demo role at 390 and 1280 px, into var/screenshots/ (needs Chromium)
+screenshots: venv compilemessages
+	@command -v $${CHROMIUM_PATH:-chromium} >/dev/null 2>&1 || { echo "Chromium is needed: apt-get install chromium"; exit 1; }
+	$(PY) tools/screenshots.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

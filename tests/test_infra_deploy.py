@@ -32,6 +32,9 @@ def test_check_deploy_is_clean_with_production_values():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="cifre.example.org",
+        # What ANRT needs to pay the invoices (without them, a warning: tests/subsidies/test_invoice_payee.py).
+        INVOICE_PAYEE_IBAN="FR14 2004 1010 0505 0001 3M02 606",
+        INVOICE_PAYEE_BIC="PSSTFRPPPAR",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."

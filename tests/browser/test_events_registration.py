@@ -18,7 +18,8 @@ def register(page, url, name, email):
     page.fill("#id_email", email)
     page.check("#id_consent")
     page.click("section.registration button[type=submit]")
-    return page.locator(".messages").inner_text().strip()
+    page.wait_for_url(re.compile(r".*/evenements/inscription/.+/"))
+    return page.locator("main [role=status]").inner_text().strip()
 
 
 def test_registration_waiting_list_and_promotion(page, live_server, assert_accessible):
@@ -27,11 +28,18 @@ def test_registration_waiting_list_and_promotion(page, live_server, assert_acces
     assert register(page, url, "Alice", "alice@example.org") == (
         "Votre inscription est confirmée. Un e-mail vous a été envoyé."
     )
+    assert page.locator("h1").inner_text() == "Inscription confirmée"
+    assert "Alice" in page.locator("main dl").inner_text()
+    assert_accessible(page)
+    page.goto(url)
     assert "1 place restante" in page.locator("dl").inner_text()
     assert register(page, url, "Bruno", "bruno@example.org").startswith("Votre inscription est confirmée.")
+    page.goto(url)
     assert "0 places restantes" in page.locator("dl").inner_text()
     assert page.locator("section.registration button").inner_text() == "M'inscrire sur la liste d'attente"
     assert register(page, url, "Chloé", "chloe@example.org").startswith("L'événement est complet")
+    assert page.locator("h1").inner_text() == "Inscription sur la liste d'attente"
+    page.goto(url)
     assert "1 personne en liste d'attente" in page.locator("dl").inner_text()
     assert_accessible(page)
     # The same address again: refused next to the field, nothing added.
