@@ -32,7 +32,13 @@ class AccountAdapter(DefaultAccountAdapter):
         from notifications import services as messenger
 
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "expiration_days": account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+            **context,
+        }
         message = self.render_mail(template_prefix, email, ctx)
         language = translation.get_language() or settings.LANGUAGE_CODE
         for address in message.to:

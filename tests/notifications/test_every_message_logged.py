@@ -105,5 +105,5 @@ def test_account_emails_of_allauth_are_logged(client):
     assert logged() == outbox("account/email/email_confirmation_signup", "account/email/password_reset_key")
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["nouvelle@example.org"], "[CIFRE Ville de Paris] Confirmez votre adresse e-mail"),
-        (["oubli@example.org"], "[CIFRE Ville de Paris] E-mail de réinitialisation de mot de passe"),
+        (["oubli@example.org"], "[CIFRE Ville de Paris] Choisissez un nouveau mot de passe"),
     ]
