@@ -26,6 +26,7 @@ from .models import Event, NewsItem, Page, Person, Registration
 from .permissions import can_register, can_view_public_site
 
 HOME_ITEMS = 3
+HOME_STUDENTS = 6
 NEWS_PER_PAGE = 10
 
 
@@ -68,7 +69,7 @@ def home(request):
         "students": list(
             _visible_people()
             .filter(role=Person.Role.DOCTORAL_STUDENT)
-            .filter(Q(year_end__isnull=True) | Q(year_end__gte=year))
+            .filter(Q(year_end__isnull=True) | Q(year_end__gte=year))[:HOME_STUDENTS]
         ),
         **calls.home_context(now),
     }
