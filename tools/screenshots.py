@@ -87,19 +87,23 @@ def shoot(port: int) -> int:
     from tests.site_pages import demo_accounts, pages_of
 
     base = f"http://127.0.0.1:{port}"
+    # Django's client first (its ORM may not run inside Playwright's event loop), then the browser.
+    roles = []
+    for role, user in demo_accounts().items():
+        client = Client(HTTP_HOST=f"127.0.0.1:{port}")
+        if user is not None:
+            sign_in(client, user)
+        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        roles.append((role, cookie.value if cookie is not None else None, pages_of(client, english=user is None)))
     shots: list[tuple[str, str, str]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for role, user in demo_accounts().items():
-            client = Client(HTTP_HOST=f"127.0.0.1:{port}")
-            if user is not None:
-                sign_in(client, user)
+        for role, session, paths in roles:
             context = browser.new_context(locale="fr-FR")
-            cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-            if cookie is not None:
-                context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
+            if session is not None:
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
             page = context.new_page()
-            for path in pages_of(client, english=user is None):
+            for path in paths:
                 name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "accueil"
                 for width in WIDTHS:
                     page.set_viewport_size({"width": width, "height": 900})
