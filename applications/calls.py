@@ -54,7 +54,7 @@ def locked_reason(call: Call | None, at: dt.datetime | None = None) -> str:
     return _(
         "Un premier dossier a été déposé le %(date)s (heure de Paris) : les candidat·e·s ont postulé sur ces "
         "dates et cette grille, qui ne peuvent plus changer. Les textes peuvent encore être corrigés."
-    ) % {"date": timezone.localtime(at).strftime("%d/%m/%Y à %H:%M")}
+    ) % {"date": timezone.localtime(at).strftime("%d/%m/%Y %H:%M")}  # no French "à" in an English sentence
 
 
 def publication_problems(themes: int, weights: list[Decimal]) -> list[str]:

@@ -13,13 +13,14 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .evaluation import services
 from .evaluation.models import COMMENT_MAX, OVERALL_COMMENT_MAX, REASON_MAX, Evaluation, EvaluatorProfile
 
 CAPACITY_MAX = 200
 READING_LANGUAGES = (
-    ("fr", _("Français")),
+    ("fr", pgettext_lazy("langue de lecture", "Français")),  # "Français" alone is the language switch's endonym
     ("en", _("Anglais")),
     ("de", _("Allemand")),
     ("es", _("Espagnol")),

@@ -100,7 +100,7 @@ def _events() -> list[dict]:
          "summary_en": "A hands-on workshop in a small group (full).", "capacity": 3, "registration_open": True},
         {"slug": "formation-science-ouverte", "title_fr": "Formation : publier en science ouverte",
          "title_en": "Training: publishing in open science", "event_type": Event.Type.TRAINING,
-         "start": _at(35, 10), "end": _at(35, 12), "place": "En ligne", "capacity": None,
+         "start": _at(35, 10), "end": _at(35, 12), "place": "En ligne / Online", "capacity": None,
          "summary_fr": "HAL, theses.fr et les licences libres.", "summary_en": "HAL, theses.fr and open licences.",
          "cancelled": True},
         {"slug": "partage-experience-promotion-2023", "title_fr": "Partage d'expérience : la promotion 2023",

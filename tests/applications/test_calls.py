@@ -242,7 +242,7 @@ def applied():
 
 
 def _locked_message(dossier) -> str:
-    return LOCKED.format(date=timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y à %H:%M"))
+    return LOCKED.format(date=timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y %H:%M"))
 
 
 @pytest.mark.parametrize(
