@@ -37,9 +37,15 @@ SKIPPED = {"script", "style", "select", "option", "textarea", "svg", "template"}
 # Whole words no English sentence uses, and the French letters; the reverse for French pages.
 FRENCH = re.compile(
     r"\b(le|la|les|des|du|une|pour|avec|et|au|aux|vos|votre|sur|dans|est|sont|ou|à|été|être|date de|"
-    r"ajouter|enregistrer|retour|supprimer|modifier|aucun|aucune|nouveau|nouvelle)\b|[éèêàçùû]",
+    r"ajouter|enregistrer|retour|supprimer|modifier|aucun|aucune|nouveau|nouvelle)\b|[éèêàçùû]|\bT[1-4] \d{4}\b",
     re.I,
 )
+# Words spelt the same in both languages: a text made of them only may be identical on both pages.
+BOTH = {
+    *("action", "actions", "administration", "contact", "convention", "conventions", "date", "description"),
+    *("discipline", "disciplines", "document", "documents", "message", "pages", "places", "publication"),
+    *("siret", "situation", "suspensions", "total", "type", "variable"),
+}
 ENGLISH = re.compile(r"\b(the|and|of|your|with|to|for|from|this|these|save|back|add|edit|delete|none|new)\b", re.I)
 
 
@@ -126,13 +132,16 @@ def data_strings() -> list[str]:
     """What people typed, in one language only: names, call titles, the subjects of e-mails sent."""
     from accounts.models import User
     from applications.models import Call
-    from events.models import Person
+    from events.models import Event, NewsItem, Person
     from notifications.models import EmailLog
 
     names = [u.get_full_name() for u in User.objects.all()]
     names += [f"{p.first_name} {p.last_name}".strip() for p in Person.objects.all()]
     names += list(Call.objects.values_list("title_fr", flat=True))
     names += list(EmailLog.objects.values_list("subject", flat=True))
+    names += list(Event.objects.values_list("title_fr", flat=True))
+    names += list(NewsItem.objects.values_list("title_fr", flat=True))
+    names += list(User.objects.values_list("email", flat=True))
     return sorted({n for n in names if n and len(n) > 3}, key=len, reverse=True)
 
 
@@ -146,6 +155,12 @@ def without_data(texts: list[str], data: list[str]) -> list[str]:
                 text = text.replace(value, "…")
         cleaned.append(text)
     return cleaned
+
+
+def untranslated(french: list[str], english: list[str]) -> list[str]:
+    """Texts the English page shows exactly as the French one, with a word that is not the same in both."""
+    same = set(french) & set(english)
+    return sorted(t for t in same if "{{" not in t and {w.lower() for w in re.findall(r"[^\W\d_]{4,}", t)} - BOTH)
 
 
 def french_in(texts) -> list[str]:
@@ -212,6 +227,12 @@ PENDING_TRANSLATION = {
     "Période ou échéance",
     re.compile(r"Les années de la convention \S+"),
     re.compile(r"Échéance n° \d+"),
+    "Plus tard",
+    "Subvention attendue de l'ANRT par trimestre",
+    re.compile(r"T[1-4] \d{4}"),  # the quarters: Q1 2027 in English
+    "Salaire brut minimum",  # the rates' headers lost their " (€)" (translated with it)
+    "Subvention annuelle",
+    "Signification",
     re.compile(r"Subvention qui serait perdue faute de document reçu à temps : \S+ au total"),
     # Invoice page, e-mail templates (issue 12, 6)
     "Date, montant et référence de chaque virement reçu",
@@ -228,8 +249,8 @@ def _pending(text: str) -> bool:
     return any(p == text if isinstance(p, str) else p.fullmatch(text) for p in PENDING_TRANSLATION)
 
 
-def _unexpected(texts) -> list[str]:
-    return [t for t in french_in(texts) if not _pending(t)]
+def _unexpected(french: list[str], english: list[str]) -> list[str]:
+    return sorted({t for t in (*french_in(english), *untranslated(french, english)) if not _pending(t)})
 
 
 def test_the_check_sees_the_interface_and_not_the_data():
@@ -244,6 +265,9 @@ def test_the_check_sees_the_interface_and_not_the_data():
     assert french_in(texts) == ["Enregistrer", "À propos"]  # "Lieu": no mark of French, let through
     assert english_in(texts) == ["Edit “…”", "Payments of the convention"]
     assert without_data(["Inès Durand"], ["Inès Durand"]) == ["…"]
+    french = ["Plus tard", "Total", "Type", "{{ url }}", "Lieu", "Documents", "T1 2027"]
+    assert untranslated(french, french) == ["Lieu", "Plus tard"]
+    assert french_in(["T1 2027", "Q1 2027"]) == ["T1 2027"]
 
 
 @pytest.mark.django_db
@@ -268,7 +292,12 @@ def test_the_pending_strings_are_only_missing_translations(demo_interface):
 
     mo = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / "django.mo"
     catalogue = python_gettext.GNUTranslations(mo.open("rb"))._catalog
-    seen = {t for pages in demo_interface.values() for _fr, en in pages.values() for t in french_in(en)}
+    seen = {
+        t
+        for pages in demo_interface.values()
+        for fr, en in pages.values()
+        for t in (*french_in(en), *untranslated(fr, en))
+    }
     for pending in PENDING_TRANSLATION:
         matches = [t for t in seen if (pending == t if isinstance(pending, str) else pending.fullmatch(t))]
         assert matches, pending
