@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require
@@ -99,10 +100,10 @@ def _total_text(total) -> str:
 # --- Home and profile ------------------------------------------------------------------------------------
 
 GROUPS = (
-    ("declare", _("À déclarer"), (Status.ASSIGNED,)),
-    ("score", _("À évaluer"), (Status.ACCEPTED,)),
-    ("submitted", _("Évaluations transmises"), (Status.SUBMITTED,)),
-    ("closed", _("Déclinés ou conflit d'intérêts déclaré"), (Status.DECLINED, Status.CONFLICT)),
+    ("declare", gettext_lazy("À déclarer"), (Status.ASSIGNED,)),
+    ("score", gettext_lazy("À évaluer"), (Status.ACCEPTED,)),
+    ("submitted", gettext_lazy("Évaluations transmises"), (Status.SUBMITTED,)),
+    ("closed", gettext_lazy("Déclinés ou conflit d'intérêts déclaré"), (Status.DECLINED, Status.CONFLICT)),
 )
 
 
