@@ -49,7 +49,11 @@ def test_seed_file_is_imported_then_a_second_run_changes_nothing():
     page = Page.objects.get(slug="programme")
     assert page.title_fr == "Les doctorant.e.s Cifre de la ville de Paris"
     assert page.body_fr.startswith("## Le dispositif cifre\n")
-    assert (page.colour, page.image_origin, page.source_url) == ("#fff", "/logoPF.png", "https://www.cifre-villedeparis.fr")
+    assert (page.colour, page.image_origin, page.source_url) == (
+        "#fff",
+        "/logoPF.png",
+        "https://www.cifre-villedeparis.fr",
+    )
     assert str(page.published_on) == "2023-10-04"
     assert sorted(page.events.values_list("title_fr", flat=True)) == ["Event1", "Event2", "Event3"]
     event1 = Event.objects.get(slug="event1")
