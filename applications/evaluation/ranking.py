@@ -303,28 +303,35 @@ def evaluator_lines(lines: list[DossierLine], threshold: Decimal) -> list[Evalua
             names[entry.evaluator_id] = entry.evaluator_name
             own[entry.evaluator_id].append(entry.total)
             others[entry.evaluator_id].extend(e.total for e in done if e is not entry)
-    margin = threshold / 2
-    result = []
-    for evaluator_id in sorted(own, key=lambda i: (names[i], i)):
-        mean = _q(sum(own[evaluator_id]) / len(own[evaluator_id]))
-        other = others[evaluator_id]
-        others_mean = _q(sum(other) / len(other)) if other else None
-        difference = mean - others_mean if others_mean is not None else None
-        marker = ""
-        if difference is not None and margin > 0:
-            if difference >= margin:
-                marker = LENIENT
-            elif difference <= -margin:
-                marker = HARSH
-        result.append(
-            EvaluatorLine(
-                evaluator_id=evaluator_id,
-                name=names[evaluator_id],
-                count=len(own[evaluator_id]),
-                mean=mean,
-                others_mean=others_mean,
-                difference=difference,
-                marker=marker,
-            )
+    return [
+        evaluator_line(
+            evaluator_id,
+            names[evaluator_id],
+            len(own[evaluator_id]),
+            _q(sum(own[evaluator_id]) / len(own[evaluator_id])),
+            _q(sum(others[evaluator_id]) / len(others[evaluator_id])) if others[evaluator_id] else None,
+            threshold,
         )
-    return result
+        for evaluator_id in sorted(own, key=lambda i: (names[i], i))
+    ]
+
+
+def evaluator_line(evaluator_id, name: str, count: int, mean: Decimal, others_mean, threshold: Decimal):
+    """One evaluator against the panel: a difference of at least half the call's threshold marks them."""
+    difference = mean - others_mean if others_mean is not None else None
+    margin = threshold / 2
+    marker = ""
+    if difference is not None and margin > 0:
+        if difference >= margin:
+            marker = LENIENT
+        elif difference <= -margin:
+            marker = HARSH
+    return EvaluatorLine(
+        evaluator_id=evaluator_id,
+        name=name,
+        count=count,
+        mean=mean,
+        others_mean=others_mean,
+        difference=difference,
+        marker=marker,
+    )

@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .ranking import HARSH, LENIENT, MEAN, MEDIAN, DossierLine, EvaluatorLine, _q, summarise
+from .ranking import MEAN, MEDIAN, DossierLine, EvaluatorLine, _q, evaluator_line, summarise
 
 # Up to this many totals, the median follows from the count, the sum, the lowest and the highest.
 FROM_BOUNDS = 3
@@ -180,32 +180,15 @@ def _evaluator_lines(own, names, threshold: Decimal) -> list[EvaluatorLine]:
 
     ``own``: evaluator → [sum of their totals, their count, sum of every total on their dossiers, count of those].
     """
-    margin = threshold / 2
-    result = []
+    lines = []
     for evaluator_id in sorted(own, key=lambda i: (names.get(i, ""), i)):
         total, count, all_total, all_count = own[evaluator_id]
-        mean = _q(total / count)
         others = all_count - count
         others_mean = _q((all_total - total) / others) if others else None
-        difference = mean - others_mean if others_mean is not None else None
-        marker = ""
-        if difference is not None and margin > 0:
-            if difference >= margin:
-                marker = LENIENT
-            elif difference <= -margin:
-                marker = HARSH
-        result.append(
-            EvaluatorLine(
-                evaluator_id=evaluator_id,
-                name=names.get(evaluator_id, ""),
-                count=count,
-                mean=mean,
-                others_mean=others_mean,
-                difference=difference,
-                marker=marker,
-            )
+        lines.append(
+            evaluator_line(evaluator_id, names.get(evaluator_id, ""), count, _q(total / count), others_mean, threshold)
         )
-    return result
+    return lines
 
 
 @dataclass(slots=True)
