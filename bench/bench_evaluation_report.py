@@ -18,12 +18,12 @@ import statistics
 import sys
 import time
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench._database import own_database, require_postgres  # noqa: E402
+from bench._evaluation_world import call_with_grid, submit_all  # noqa: E402
 
 require_postgres("bench_evaluation_report")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cifre.settings")
@@ -49,51 +49,21 @@ def seed():
         Committee,
         ConflictDeclaration,
         Decision,
-        Evaluation,
         EvaluatorProfile,
-        Score,
     )
-    from applications.evaluation.ranking import weighted_total
-    from applications.models import Call, Criterion, Dossier, DossierEvent, Theme
-    from conventions.models import Employer, HostDepartment
+    from applications.models import Dossier, DossierEvent
 
     rng = random.Random(11)
     now = timezone.now()
-    call = Call.objects.create(
-        year=2027,
-        title_fr="Appel 2027",
+    call, criteria, themes = call_with_grid(
+        4,
+        theme_title="Thème {i} : la ville et ses arbres",
+        described=True,
         opens_at=now - timedelta(days=120),
         closes_at=now - timedelta(days=60),
-        planned_filing_date=date(2027, 9, 1),
-        planned_effective_date=date(2027, 10, 1),
-        positions=10,
         evaluation_closed_at=now - timedelta(days=5),
         decisions_on=timezone.localdate(),
     )
-    criteria = [
-        Criterion.objects.create(
-            call=call,
-            label_fr=label,
-            description_fr=f"Ce que le critère « {label} » apprécie.",
-            weight=Decimal(w),
-            scale_min=0,
-            scale_max=m,
-            position=i,
-        )
-        for i, (label, w, m) in enumerate([("Qualité", "2", 5), ("Intérêt", "1", 5), ("Faisabilité", "1", 10)])
-    ]
-    employer = Employer.objects.create(name="Ville de Paris", siret="21750001600019", address="Paris")
-    themes = [
-        Theme.objects.create(
-            call=call,
-            host_department=HostDepartment.objects.create(employer=employer, name=f"Direction {i}"),
-            title_fr=f"Thème {i} : la ville et ses arbres",
-            description_fr="…",
-            contact_name="Contact",
-            contact_email=f"contact{i}@paris.fr",
-        )
-        for i in range(4)
-    ]
     staff = User.objects.create(email="staff@bench.example", first_name="Pénélope", last_name="Michaud")
     experts = User.objects.bulk_create(
         [User(email=f"expert{i}@bench.example", first_name="Expert", last_name=f"Nom{i}") for i in range(EVALUATORS)]
@@ -152,29 +122,13 @@ def seed():
             for j in range(10)
         ]
     )
-    values = {a.pk: [rng.randint(c.scale_min, c.scale_max) for c in criteria] for a in assignments}
-    evaluations = Evaluation.objects.bulk_create(
-        [
-            Evaluation(
-                assignment=a,
-                status="submitted",
-                recommendation=rng.choice(["fund", "fund_with_reservations", "do_not_fund"]),
-                overall_comment=COMMENT,
-                total=weighted_total(
-                    (c.weight, c.scale_min, c.scale_max, v) for c, v in zip(criteria, values[a.pk], strict=True)
-                ),
-                submitted_at=now - timedelta(days=10),
-                version=1,
-            )
-            for a in assignments
-        ]
-    )
-    Score.objects.bulk_create(
-        [
-            Score(evaluation=e, criterion=c, value=v, comment=COMMENT[:200])
-            for e in evaluations
-            for c, v in zip(criteria, values[e.assignment_id], strict=True)
-        ]
+    submit_all(
+        assignments,
+        criteria,
+        rng,
+        overall_comment=COMMENT,
+        comment=COMMENT[:200],
+        submitted_at=now - timedelta(days=10),
     )
     DossierEvent.objects.bulk_create(
         [

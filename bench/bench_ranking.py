@@ -16,13 +16,13 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench._database import own_database, require_postgres  # noqa: E402
+from bench._evaluation_world import call_with_grid, submit_all  # noqa: E402
 
 require_postgres("bench_ranking")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cifre.settings")
@@ -44,38 +44,12 @@ def seed():
     from django.utils import timezone
 
     from accounts.models import User
-    from applications.evaluation.models import Assignment, Evaluation, Score
-    from applications.evaluation.ranking import weighted_total
-    from applications.models import Call, Criterion, Dossier, Theme
-    from conventions.models import Employer, HostDepartment
+    from applications.evaluation.models import Assignment
+    from applications.models import Dossier
 
     rng = random.Random(11)
     now = timezone.now()
-    call = Call.objects.create(
-        year=2027,
-        title_fr="Appel 2027",
-        opens_at=now - timedelta(days=90),
-        closes_at=now - timedelta(days=30),
-        planned_filing_date=date(2027, 9, 1),
-        planned_effective_date=date(2027, 10, 1),
-        positions=10,
-    )
-    criteria = [
-        Criterion.objects.create(call=call, label_fr=label, weight=Decimal(w), scale_min=0, scale_max=m, position=i)
-        for i, (label, w, m) in enumerate([("Qualité", "2", 5), ("Intérêt", "1", 5), ("Faisabilité", "1", 10)])
-    ]
-    employer = Employer.objects.create(name="Ville de Paris", siret="21750001600019", address="Paris")
-    themes = [
-        Theme.objects.create(
-            call=call,
-            host_department=HostDepartment.objects.create(employer=employer, name=f"Direction {i}"),
-            title_fr=f"Thème {i}",
-            description_fr="…",
-            contact_name="Contact",
-            contact_email=f"contact{i}@paris.fr",
-        )
-        for i in range(6)
-    ]
+    call, criteria, themes = call_with_grid(6)
     experts = User.objects.bulk_create(
         [User(email=f"expert{i}@bench.example", first_name="Expert", last_name=f"N{i}") for i in range(EVALUATORS)]
     )
@@ -104,31 +78,14 @@ def seed():
         ],
         batch_size=2000,
     )
-    values = {a.pk: [rng.randint(c.scale_min, c.scale_max) for c in criteria] for a in assignments}
-    evaluations = Evaluation.objects.bulk_create(
-        [
-            Evaluation(
-                assignment=a,
-                status="submitted",
-                recommendation=rng.choice(["fund", "fund_with_reservations", "do_not_fund"]),
-                overall_comment="Avis argumenté.",
-                total=weighted_total(
-                    (c.weight, c.scale_min, c.scale_max, v) for c, v in zip(criteria, values[a.pk], strict=True)
-                ),
-                submitted_at=now,
-                version=1,
-            )
-            for a in assignments
-        ],
+    submit_all(
+        assignments,
+        criteria,
+        rng,
+        overall_comment="Avis argumenté.",
+        comment="Commentaire.",
+        submitted_at=now,
         batch_size=2000,
-    )
-    Score.objects.bulk_create(
-        [
-            Score(evaluation=e, criterion=c, value=v, comment="Commentaire.")
-            for e in evaluations
-            for c, v in zip(criteria, values[e.assignment_id], strict=True)
-        ],
-        batch_size=5000,
     )
     from django.db import connection
 
