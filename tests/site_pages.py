@@ -28,14 +28,25 @@ ROLES = {
 
 
 class _Links(HTMLParser):
-    def __init__(self):
+    def __init__(self, every: bool = False):
         super().__init__()
+        self.every = every
         self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag == "a" and values.get("href") and "download" not in values:
+        followed = self.every or "download" not in values
+        if values.get("href") and ((tag == "a" and followed) or (tag == "link" and self.every)):
             self.links.append(values["href"])
+        elif self.every and tag == "form" and values.get("action") and (values.get("method") or "get").lower() == "get":
+            self.links.append(values["action"])
+
+
+def links_in(html: str, every: bool = False) -> list[str]:
+    """The links of a page: its ``<a href>`` (without downloads); ``every``: downloads, ``<link>`` and GET forms too."""
+    parser = _Links(every)
+    parser.feed(html)
+    return parser.links
 
 
 def shape(path: str) -> str:
@@ -72,9 +83,7 @@ def pages_of(client, starts=STARTS, limit: int = 400, english: bool = True) -> l
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
         pages.append(path)
-        parser = _Links()
-        parser.feed(response.content.decode("utf-8", "replace"))
-        for link in parser.links:
+        for link in links_in(response.content.decode("utf-8", "replace")):
             target = urlsplit(urljoin(path, link))
             if target.netloc in ("", "testserver") and target.scheme in ("", "http"):
                 queue.append(target.path)

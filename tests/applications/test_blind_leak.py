@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -33,6 +32,7 @@ from tests.applications.evaluator_world import make_world
 from tests.applications.factories_evaluation import AssignmentFactory, answers
 from tests.applications.identity import assert_no_identity, identity_of
 from tests.factories import sign_in
+from tests.site_pages import links_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,19 +41,6 @@ OTHER_COMMENT = "Appréciation confidentielle QX7-MARCHETTI"
 # Pages outside the evaluator's space that they reach by links of the shell (the crawl stays on the site).
 START = ("/", "/espace/", "/espace/preferences/")
 NOT_FOLLOWED = ("/compte/logout/", "/admin/", "/static/", "/media/")
-
-
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        if tag in ("a", "link") and values.get("href"):
-            self.links.append(values["href"])
-        if tag == "form" and values.get("action") and (values.get("method") or "get").lower() == "get":
-            self.links.append(values["action"])
 
 
 def pdf_text(data: bytes) -> str:
@@ -86,9 +73,7 @@ def crawl(client, starts) -> dict[str, str]:
             queue.append(urljoin(url, response["Location"]))
             continue
         if response.get("Content-Type", "").startswith("text/html"):
-            parser = Links()
-            parser.feed(seen[path])
-            for link in parser.links:
+            for link in links_in(seen[path], every=True):
                 target = urljoin(url, link)
                 if urlsplit(target).netloc in ("", "testserver"):
                     queue.append(urlsplit(target).path)
